@@ -1,0 +1,44 @@
+import { listCategories, POLICY, s3ExpirationBackstopDays } from '../../shared/policy/index.ts';
+
+// Everything serverless.yml needs from the policy module, in CloudFormation's own shapes.
+// The policy module stays free of infrastructure; this file only translates.
+
+const SECONDS_PER_DAY = 86_400;
+const { operational } = POLICY;
+
+/** S3 prefix under which a category's objects live; the sweep and the termination use the same. */
+export function s3PrefixOf(categoryId: string): string {
+  return categoryId === 'deletion-receipt' ? 'receipts/' : `archives/${categoryId}/`;
+}
+
+const s3Categories = [
+  ...listCategories()
+    .filter((c) => c.rule.kind === 'archiveOnTermination')
+    .map((c) => c.id),
+  'deletion-receipt',
+];
+
+export const policyVars = {
+  s3LifecycleRules: [
+    ...s3Categories.map((id) => ({
+      Id: `expire-${id}`,
+      Status: 'Enabled',
+      Prefix: s3PrefixOf(id),
+      ExpirationInDays: s3ExpirationBackstopDays(id),
+    })),
+    {
+      Id: 'abort-incomplete-multipart-uploads',
+      Status: 'Enabled',
+      Prefix: '',
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: operational.s3Leftovers.days },
+    },
+    {
+      Id: 'expire-noncurrent-versions',
+      Status: 'Enabled',
+      Prefix: '',
+      NoncurrentVersionExpiration: { NoncurrentDays: operational.s3Leftovers.days },
+    },
+  ],
+  functionLogRetentionDays: operational.functionLogs.days,
+  deadLetterRetentionSeconds: operational.terminationDeadLetters.days * SECONDS_PER_DAY,
+};

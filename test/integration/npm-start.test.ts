@@ -1,0 +1,78 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '#local/emulators';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Processes (pid + command line) whose command line mentions `needle`. */
+function processesMatching(needle: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes(needle) && !line.includes('ps -eo'));
+}
+
+// `npm start` is the product's front door: the whole local cloud up, every endpoint printed, and
+// nothing left running after Ctrl-C.
+describe('npm start', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('prints the endpoints, answers the health route and leaves no process behind after Ctrl-C', async () => {
+    const ports = {
+      http: await freePort(),
+      lambda: await freePort(),
+      dynamodb: await freePort(),
+      aws: await freePort(),
+    };
+    child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        HTTP_PORT: String(ports.http),
+        LAMBDA_PORT: String(ports.lambda),
+        DYNAMODB_PORT: String(ports.dynamodb),
+        AWS_PORT: String(ports.aws),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+
+    const started = Date.now();
+    while (!output.includes('Ctrl-C stops everything')) {
+      if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+      if (Date.now() - started > 60_000) throw new Error(`npm start not ready after 60 s:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    expect(output).toContain(`HTTP API        http://127.0.0.1:${ports.http}`);
+    expect(output).toContain(`GET    http://127.0.0.1:${ports.http}/v1/health`);
+    expect(output).toContain(`DynamoDB Local  http://127.0.0.1:${ports.dynamodb}`);
+    expect(output).toContain(`S3 + SQS        http://127.0.0.1:${ports.aws}`);
+    expect(output).toMatch(/queue http:\/\/\S+termination\b/);
+
+    const response = await fetch(`http://127.0.0.1:${ports.http}/v1/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      policyVersion: expect.stringMatching(/^p-/),
+    });
+    expect(processesMatching(`-port ${ports.dynamodb}`)).toHaveLength(1);
+
+    // Ctrl-C in a terminal signals the whole foreground process group; npm forwards it too.
+    const exited = new Promise<number | null>((r) => child?.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesMatching(`-port ${ports.dynamodb}`)).toEqual([]);
+    expect(processesMatching(`--httpPort ${ports.http}`)).toEqual([]);
+    await expect(fetch(`http://127.0.0.1:${ports.http}/v1/health`)).rejects.toThrow();
+  });
+});

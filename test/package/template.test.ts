@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oslsEnv, resolveService } from '#local/template';
+import { listCategories, s3ExpirationBackstopDays } from '#policy/index';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, any>;
+}
+type Template = { Resources: Record<string, Resource> };
+
+const root = resolve(import.meta.dirname, '../..');
+let dir: string;
+let template: Template;
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+// `osls package` with no credentials and no network: the same artefact `osls deploy` would upload.
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ciam-package-'));
+  const env = oslsEnv({ AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete env[name];
+  execFileSync(
+    process.execPath,
+    ['node_modules/osls/bin/serverless.js', 'package', '--stage', 'ci', '--package', dir],
+    {
+      cwd: root,
+      env,
+      stdio: 'pipe',
+    },
+  );
+  template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the packaged CloudFormation template', () => {
+  it('runs every function on nodejs22.x / arm64 from its own bundle', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      const artifact = fn.Properties.Code.S3Key.split('/').pop();
+      expect(statSync(join(dir, artifact)).size).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives each function a role of its own', () => {
+    const roles = ofType('AWS::Lambda::Function').map(([, fn]) => JSON.stringify(fn.Properties.Role));
+    expect(new Set(roles).size).toBe(roles.length);
+  });
+
+  it('grants no wildcard action or resource in any IAM policy', () => {
+    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) =>
+      (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      for (const action of [statement.Action].flat()) expect(action).not.toMatch(/^\*$|:\*$/);
+      for (const resource of [statement.Resource].flat()) expect(resource).not.toBe('*');
+    }
+  });
+
+  it('declares both tables on demand, with TTL, point-in-time recovery and encryption', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables.map(([id]) => id).sort()).toEqual(['RecordsTable', 'TenantsTable']);
+    for (const [, table] of tables) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    }
+  });
+
+  it('blocks public access to the data bucket, encrypts it and refuses plain HTTP', () => {
+    const [[bucketId, bucket] = []] = ofType('AWS::S3::Bucket');
+    expect(bucket?.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket?.Properties.BucketEncryption).toBeDefined();
+    const [[, policy] = []] = ofType('AWS::S3::BucketPolicy');
+    expect(policy?.Properties.Bucket).toEqual({ Ref: bucketId });
+    expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('has lifecycle rules for archives, receipts, noncurrent versions and incomplete uploads', () => {
+    const [[, bucket] = []] = ofType('AWS::S3::Bucket');
+    const rules: any[] = bucket?.Properties.LifecycleConfiguration.Rules ?? [];
+    const s3Categories = listCategories()
+      .filter((c) => c.rule.kind === 'archiveOnTermination')
+      .map((c) => c.id);
+    for (const id of [...s3Categories, 'deletion-receipt']) {
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          Id: `expire-${id}`,
+          Status: 'Enabled',
+          ExpirationInDays: s3ExpirationBackstopDays(id),
+        }),
+      );
+    }
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: expect.any(Object) }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ NoncurrentVersionExpiration: expect.any(Object) }),
+    );
+  });
+
+  it('sends poison termination hooks to a DLQ, with a visibility timeout of at least 6x the consumer timeout', async () => {
+    const queue = template.Resources.TerminationQueue?.Properties;
+    expect(queue?.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['TerminationDLQ', 'Arn'] },
+      maxReceiveCount: expect.any(Number),
+    });
+    const consumers = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties.FunctionName);
+    const timeouts = consumers.map(
+      (ref: any) => template.Resources[ref['Fn::GetAtt'][0]]?.Properties.Timeout,
+    );
+    // Also hold the queue to the consumer timeout reserved in serverless.yml (custom.terminationConsumerTimeout).
+    const { custom } = await resolveService('ci');
+    const reserved = Number(custom.terminationConsumerTimeout);
+    expect(reserved).toBeGreaterThan(0);
+    for (const timeout of [...timeouts, reserved])
+      expect(queue?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+});
