@@ -1,10 +1,9 @@
-import { listCategories, POLICY, s3ExpirationBackstopDays } from '../../shared/policy/index.ts';
+import { fixedDays, listCategories, s3ExpirationBackstopDays } from '../../shared/policy/index.ts';
 
 // Everything serverless.yml needs from the policy module, in CloudFormation's own shapes.
 // The policy module stays free of infrastructure; this file only translates.
 
 const SECONDS_PER_DAY = 86_400;
-const { operational } = POLICY;
 
 /** S3 prefix under which a category's objects live; the sweep and the termination use the same. */
 export function s3PrefixOf(categoryId: string): string {
@@ -30,15 +29,15 @@ export const policyVars = {
       Id: 'abort-incomplete-multipart-uploads',
       Status: 'Enabled',
       Prefix: '',
-      AbortIncompleteMultipartUpload: { DaysAfterInitiation: operational.s3Leftovers.days },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: fixedDays('s3-leftovers') },
     },
     {
       Id: 'expire-noncurrent-versions',
       Status: 'Enabled',
       Prefix: '',
-      NoncurrentVersionExpiration: { NoncurrentDays: operational.s3Leftovers.days },
+      NoncurrentVersionExpiration: { NoncurrentDays: fixedDays('s3-leftovers') },
     },
   ],
-  functionLogRetentionDays: operational.functionLogs.days,
-  deadLetterRetentionSeconds: operational.terminationDeadLetters.days * SECONDS_PER_DAY,
+  functionLogRetentionDays: fixedDays('function-logs'),
+  deadLetterRetentionSeconds: fixedDays('termination-dead-letters') * SECONDS_PER_DAY,
 };

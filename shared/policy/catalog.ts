@@ -1,0 +1,93 @@
+import { type CategoryDeclaration, POLICY, type RetentionRule } from './declarations.ts';
+import { ModuleUnavailableError, UnknownCategoryError, UnknownRecordTypeError } from './errors.ts';
+
+export type ModuleId = keyof typeof POLICY.modules;
+export type CategoryId = keyof typeof POLICY.categories;
+export type RecordType = keyof typeof POLICY.recordTypes;
+export type Category = CategoryDeclaration & { readonly id: CategoryId };
+
+const categories: readonly Category[] = Object.entries(POLICY.categories).map(([id, declaration]) => ({
+  ...declaration,
+  id: id as CategoryId,
+}));
+
+/** Every personal-data category of every module. */
+export function listCategories(): readonly Category[] {
+  return categories;
+}
+
+/** The categories one module declares. */
+export function categoriesOf(module: ModuleId): readonly Category[] {
+  return categories.filter((c) => c.module === module);
+}
+
+/** A category by id; throws UnknownCategoryError for anything undeclared. */
+export function category(id: string): Category {
+  const found = categories.find((c) => c.id === id);
+  if (!found) throw new UnknownCategoryError(id);
+  return found;
+}
+
+/** The category a capture `type` belongs to, with the operation result the type implies. */
+export function categoryOf(type: string): Category & { readonly impliedResult?: 'success' | 'failure' } {
+  const types: Record<string, { category: string; result?: 'success' | 'failure' }> = POLICY.recordTypes;
+  // Own keys only: a type such as "__proto__" or "toString" must not reach Object.prototype.
+  const declared = Object.hasOwn(types, type) ? types[type] : undefined;
+  if (!declared) throw new UnknownRecordTypeError(type);
+  return { ...category(declared.category), ...(declared.result ? { impliedResult: declared.result } : {}) };
+}
+
+/** Every capture type the policy accepts. */
+export function recordTypes(): readonly RecordType[] {
+  return Object.keys(POLICY.recordTypes) as RecordType[];
+}
+
+/** The rule of a category or of an operational record the project keeps. */
+export function ruleOf(id: string): RetentionRule {
+  const operational: Record<string, { rule: RetentionRule }> = POLICY.operational;
+  return Object.hasOwn(operational, id)
+    ? (operational[id] as { rule: RetentionRule }).rule
+    : category(id).rule;
+}
+
+/** Fields a category may store (dotted paths for nested fields). */
+export function allowedFields(id: string): readonly string[] {
+  return category(id).fields;
+}
+
+/** Fields a category may only store as a keyed hash. */
+export function secretFields(id: string): readonly string[] {
+  return category(id).secretFields;
+}
+
+/** Whether a module is offered in a region (ISO 3166-1 alpha-2, any case). */
+export function isAvailable(module: ModuleId, region: string): boolean {
+  const unavailable: readonly string[] = POLICY.modules[module].unavailableRegions;
+  return !unavailable.includes(region.toUpperCase());
+}
+
+/** Throws ModuleUnavailableError when the policy does not offer `module` in `region`. */
+export function assertAvailable(module: ModuleId, region: string): void {
+  if (!isAvailable(module, region)) throw new ModuleUnavailableError(module, region.toUpperCase());
+}
+
+export type TerminationAction = 'delete' | 'archive' | 'keepUntilDeadline';
+
+/** What a termination of `module` does to each of its categories. */
+export function terminationPlan(
+  module: ModuleId,
+): ReadonlyArray<{ category: CategoryId; action: TerminationAction }> {
+  return categoriesOf(module).map((c) => ({ category: c.id, action: terminationActionOf(c.rule) }));
+}
+
+function terminationActionOf(rule: RetentionRule): TerminationAction {
+  switch (rule.kind) {
+    case 'untilTermination':
+    case 'untilDeletedOrTermination':
+      return 'delete';
+    case 'archiveOnTermination':
+      return 'archive';
+    case 'fixed':
+      return 'keepUntilDeadline';
+  }
+}

@@ -1,0 +1,86 @@
+import { ruleOf } from './catalog.ts';
+import { RuleMismatchError } from './errors.ts';
+
+/** One day: retention is counted in exact 24-hour days from the record's own UTC instant. */
+export const DAY_MS = 86_400_000;
+
+/** A tenant's use of one module; terminating counts as terminated from its first moment. */
+export type TenantModuleState =
+  | { readonly status: 'active' }
+  | { readonly status: 'terminated'; readonly terminatedAt: Date };
+
+const plusDays = (time: Date, days: number) => new Date(time.getTime() + days * DAY_MS);
+
+/**
+ * The instant from which a record must no longer exist; `null` while it is kept for as long as
+ * the tenant uses the feature.
+ */
+export function retentionDeadline(id: string, recordTime: Date, state: TenantModuleState): Date | null {
+  const rule = ruleOf(id);
+  switch (rule.kind) {
+    case 'fixed':
+      return plusDays(recordTime, rule.days);
+    case 'untilTermination':
+    case 'untilDeletedOrTermination':
+      return state.status === 'terminated' ? state.terminatedAt : null;
+    case 'archiveOnTermination':
+      return state.status === 'terminated' ? archiveDeletionDate(id, recordTime, state.terminatedAt) : null;
+  }
+}
+
+/** Deletion date of an archived record: max(terminatedAt + grace, recordTime + minimum). */
+export function archiveDeletionDate(id: string, recordTime: Date, terminatedAt: Date): Date {
+  const rule = ruleOf(id);
+  if (rule.kind !== 'archiveOnTermination')
+    throw new RuleMismatchError(`${id} is not archived on termination`);
+  const afterGrace = plusDays(terminatedAt, rule.graceDays).getTime();
+  const afterMinimum = plusDays(recordTime, rule.minDays).getTime();
+  return new Date(Math.max(afterGrace, afterMinimum));
+}
+
+/** The deadline known when a record is captured for a live tenant (only `fixed` rules have one). */
+export function captureDeadline(id: string, recordTime: Date): Date | null {
+  return retentionDeadline(id, recordTime, { status: 'active' });
+}
+
+/** Whether a record may still be read: strictly before its deadline (the deadline instant is too late). */
+export function isReadable(id: string, recordTime: Date, state: TenantModuleState, now: Date): boolean {
+  const deadline = retentionDeadline(id, recordTime, state);
+  return deadline === null || now.getTime() < deadline.getTime();
+}
+
+/** Whether a record has reached its deadline and must be deleted (or refused at capture). */
+export function isPastDeadline(id: string, recordTime: Date, state: TenantModuleState, now: Date): boolean {
+  return !isReadable(id, recordTime, state, now);
+}
+
+/** DynamoDB TTL value for a deadline, rounded up so TTL can never act before the deadline. */
+export function ttlEpochSeconds(deadline: Date): number {
+  return Math.ceil(deadline.getTime() / 1000);
+}
+
+/**
+ * Whole days after an S3 object's creation at which a lifecycle rule may expire it without ever
+ * deleting a record early: the backstop behind the sweep's exact deletions. Archives are written at
+ * termination, so no archived record's deletion date is later than creation + max(grace, minimum);
+ * receipts are kept a fixed time from their creation. S3 rounds expiry up to the next midnight UTC,
+ * so the rule can only act later than this, never earlier.
+ */
+export function s3ExpirationBackstopDays(id: string): number {
+  const rule = ruleOf(id);
+  switch (rule.kind) {
+    case 'archiveOnTermination':
+      return Math.max(rule.graceDays, rule.minDays);
+    case 'fixed':
+      return rule.days;
+    default:
+      throw new RuleMismatchError(`${id} has no fixed expiry in object storage`);
+  }
+}
+
+/** The number of days of a `fixed` rule (for settings such as log retention that take days). */
+export function fixedDays(id: string): number {
+  const rule = ruleOf(id);
+  if (rule.kind !== 'fixed') throw new RuleMismatchError(`${id} is not kept for a fixed time`);
+  return rule.days;
+}
