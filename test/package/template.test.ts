@@ -78,7 +78,7 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('blocks public access to the data bucket, encrypts it and refuses plain HTTP', () => {
-    const [[bucketId, bucket] = []] = ofType('AWS::S3::Bucket');
+    const bucket = template.Resources.DataBucket;
     expect(bucket?.Properties.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -86,15 +86,15 @@ describe('the packaged CloudFormation template', () => {
       RestrictPublicBuckets: true,
     });
     expect(bucket?.Properties.BucketEncryption).toBeDefined();
-    const [[, policy] = []] = ofType('AWS::S3::BucketPolicy');
-    expect(policy?.Properties.Bucket).toEqual({ Ref: bucketId });
+    const policy = template.Resources.DataBucketPolicy;
+    expect(policy?.Properties.Bucket).toEqual({ Ref: 'DataBucket' });
     expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
   });
 
   it('has lifecycle rules for archives, receipts, noncurrent versions and incomplete uploads', () => {
-    const [[, bucket] = []] = ofType('AWS::S3::Bucket');
+    const bucket = template.Resources.DataBucket;
     const rules: any[] = bucket?.Properties.LifecycleConfiguration.Rules ?? [];
     const s3Categories = listCategories()
       .filter((c) => c.rule.kind === 'archiveOnTermination')
