@@ -17,7 +17,8 @@ describe('npm start', () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
     // Whatever happens, take the whole process group down with the test.
-    if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+    if (child?.pid && child.exitCode === null && child.signalCode === null)
+      process.kill(-child.pid, 'SIGKILL');
   });
 
   it('prints the endpoints, answers the health route and leaves no process behind after Ctrl-C', async () => {
