@@ -64,6 +64,10 @@ try {
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (stage ${service.stage})`);
   log(`HTTP API        http://127.0.0.1:${ports.http}`);
   for (const route of httpRoutes(service)) log(`  ${route}`);
+  const operatorKey = Object.values(service.functions).find((fn) => fn.environment?.OPERATOR_KEY)?.environment
+    ?.OPERATOR_KEY;
+  if (operatorKey)
+    log(`operator key    ${String(operatorKey)}  (Authorization: Bearer …; set OPERATOR_KEY to change)`);
   log(`Lambda invoke   http://127.0.0.1:${ports.lambda}`);
   log(`DynamoDB Local  ${emulators.dynamodbEndpoint}  tables: ${Object.values(cloud.tables).join(', ')}`);
   log(`S3 + SQS        ${emulators.awsEndpoint}  buckets: ${Object.values(cloud.buckets).join(', ')}`);

@@ -23,6 +23,7 @@ export interface ResolvedService {
 export interface ResolvedFunction {
   handler: string;
   timeout?: number;
+  environment?: Record<string, unknown>;
   events?: Array<Record<string, unknown>>;
 }
 

@@ -250,6 +250,13 @@ export const POLICY = {
       storage: 'sqs',
       rule: fixed(14),
     },
+    'directory-deletion-marker': {
+      name: 'Marker of a deleted user or application',
+      reason:
+        'only its id and deletion time, so an event that arrives late cannot re-create the deleted object',
+      storage: 'dynamodb',
+      rule: fixed(30),
+    },
     's3-leftovers': {
       name: 'Incomplete multipart uploads and noncurrent object versions',
       reason: 'never useful; removed as soon as S3 lifecycle allows',

@@ -1,0 +1,470 @@
+import { isIP } from 'node:net';
+import * as v from 'valibot';
+import {
+  allowedFields,
+  type CategoryId,
+  categoryOf,
+  type ModuleId,
+  POLICY,
+  type RecordType,
+} from '#policy/index';
+
+// Validation of a capture request body (SPEC §2). Pure: no clock, no I/O. Every record is checked
+// on its own and every issue of every record is reported, with a JSON pointer into the request body.
+// Only fields declared here reach `ValidRecord.fields`, and every field declared here is one the
+// policy allows for the record's category (checked when this module loads, and by the unit tests).
+
+export const MAX_RECORDS_PER_REQUEST = 100;
+
+export interface ValidRecord {
+  id: string;
+  type: RecordType;
+  category: CategoryId;
+  module: ModuleId;
+  occurredAt: Date;
+  /** only fields the category allows, nested objects kept nested (camContext: {clientIp, qToken}); secrets still raw here (the caller hashes them) */
+  fields: Record<string, unknown>;
+}
+
+export interface RecordIssue {
+  index: number;
+  id?: string;
+  pointer: string;
+  detail: string;
+}
+
+export type BatchParse =
+  | { kind: 'ok'; records: ValidRecord[] }
+  | { kind: 'invalid'; issues: RecordIssue[] }
+  | { kind: 'tooMany'; count: number };
+
+// ---------------------------------------------------------------------------------------------
+// Leaf schemas. Messages are predicates; the field's path is put in front of them ("userId must …").
+
+type LeafSchema = v.GenericSchema<unknown, unknown>;
+
+/** A value as a sentence can name it, never echoing more than a short prefix of client input. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${shorten(JSON.stringify(value))}`;
+  return `${typeof value} ${shorten(String(value))}`;
+}
+
+function shorten(text: string, max = 64): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function hasNoControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 0x20) return false;
+  }
+  return true;
+}
+
+const aString = () =>
+  v.pipe(
+    v.string((issue) => `must be a string, not ${describe(issue.input)}`),
+    v.check(hasNoControlCharacters, 'must not contain control characters (U+0000 to U+001F)'),
+  );
+
+/** A string of `min`..`max` characters without control characters. */
+const text = (max: number, min = 1): LeafSchema =>
+  v.pipe(
+    aString(),
+    v.minLength(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters long`),
+    v.maxLength(max, `must be at most ${max} characters long`),
+  );
+
+const ip: LeafSchema = v.pipe(
+  aString(),
+  v.check((s) => isIP(s) !== 0, 'must be an IPv4 or IPv6 address'),
+);
+
+const country: LeafSchema = v.pipe(
+  aString(),
+  v.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. DE'),
+);
+
+const oneOf = (options: readonly string[]): LeafSchema =>
+  v.picklist(options, `must be one of: ${options.join(', ')}`);
+
+const result = oneOf(['success', 'failure']);
+
+const aNumber = () => v.number((issue) => `must be a number, not ${describe(issue.input)}`);
+
+const count: LeafSchema = v.pipe(
+  aNumber(),
+  v.safeInteger('must be a whole number'),
+  v.minValue(0, 'must not be negative'),
+);
+
+const amount: LeafSchema = v.pipe(
+  aNumber(),
+  v.finite('must be a finite number'),
+  v.minValue(0, 'must not be negative'),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Record shapes: the fields each type carries (SPEC §2), keyed as the category lists them.
+
+interface LeafField {
+  readonly schema: LeafSchema;
+  readonly optional?: boolean;
+}
+interface ObjectField {
+  readonly shape: Shape;
+  readonly optional?: boolean;
+}
+type Field = LeafField | ObjectField;
+type Shape = Readonly<Record<string, Field>>;
+
+const req = (schema: LeafSchema): LeafField => ({ schema });
+const opt = (schema: LeafSchema): LeafField => ({ schema, optional: true });
+
+const userOperation = (outcomeRequired: boolean): Shape => ({
+  userId: req(text(128)),
+  clientIp: outcomeRequired ? req(ip) : opt(ip),
+  country: outcomeRequired ? req(country) : opt(country),
+  result: opt(result),
+});
+
+const SHAPES: Readonly<Record<RecordType, Shape>> = {
+  'user.login': userOperation(true),
+  'user.login_failed': userOperation(true),
+  'user.registered': userOperation(true),
+  'user.registration_failed': userOperation(true),
+  'user.deleted': userOperation(false),
+  'message.sms_sent': userOperation(false),
+  'message.email_sent': userOperation(false),
+  'admin.action': {
+    region: req(text(64)),
+    apiVersion: req(text(32)),
+    appId: req(text(128)),
+    uin: req(text(64)),
+    subAccountUin: opt(text(64)),
+    clientIp: req(ip),
+    requestSource: req(text(64)),
+    camContext: { optional: true, shape: { clientIp: opt(ip), qToken: opt(text(4096)) } },
+    logRegion: opt(text(64)),
+    requestId: req(text(128)),
+  },
+  'api.invocation': { requestIp: req(ip) },
+  'app.created': { appId: req(text(128)), appType: req(text(64)) },
+  'app.deleted': { appId: req(text(128)), appType: opt(text(64)) },
+  'security.asset': {
+    appId: req(text(128)),
+    uin: req(text(64)),
+    serverId: req(text(128)),
+    serverName: opt(text(256)),
+    serverIp: opt(ip),
+    os: opt(text(128)),
+    agentVersion: opt(text(64)),
+  },
+  'security.container_event': {
+    clusterId: opt(text(128)),
+    containerId: req(text(128)),
+    imageId: opt(text(256)),
+    eventType: req(text(64)),
+    severity: opt(oneOf(['low', 'medium', 'high', 'critical'])),
+    detail: opt(text(4096)),
+  },
+  'security.business_report': {
+    // The closed set comes from the category's `values` (applied to every field that has one).
+    reportType: req(text(64)),
+    count: req(count),
+    purchasedResources: opt(count),
+    imageLicences: opt(count),
+    logStorageGb: opt(amount),
+  },
+  'security.product_config': { configKey: req(text(128)), configValue: opt(text(4096, 0)) },
+  'security.version': { component: req(text(64)), version: req(text(64)) },
+};
+
+function isObjectField(field: Field): field is ObjectField {
+  return 'shape' in field;
+}
+
+function pathsOf(shape: Shape, prefix = ''): string[] {
+  return Object.entries(shape).flatMap(([key, field]) =>
+    isObjectField(field) ? pathsOf(field.shape, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
+}
+
+/** The fields (dotted paths) a record of `type` may carry; always a subset of its category's allowed fields. */
+export function schemaFields(type: RecordType): readonly string[] {
+  return pathsOf(SHAPES[type]);
+}
+
+// The validator can never store a field the policy does not list: refuse to load otherwise.
+for (const type of Object.keys(SHAPES) as RecordType[]) {
+  const allowed = allowedFields(categoryOf(type).id);
+  const extra = schemaFields(type).filter((path) => !allowed.includes(path));
+  if (extra.length > 0) {
+    throw new Error(
+      `Capture schema of ${type} declares fields the policy does not allow: ${extra.join(', ')}`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Common fields.
+
+const COMMON = ['id', 'type', 'occurredAt'] as const;
+const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+const KNOWN_TYPES = Object.keys(POLICY.recordTypes) as RecordType[];
+const RECORD_TYPES: Readonly<Record<string, unknown>> = POLICY.recordTypes;
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+const TIMESTAMP_HINT = 'occurredAt must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T10:00:00Z';
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** A strict RFC 3339 date-time with a zone, as the instant it names; undefined when it is not one. */
+export function parseTimestamp(value: string): Date | undefined {
+  const m = TIMESTAMP.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const offsetHours = Number(m[10] ?? 0);
+  const offsetMinutes = Number(m[11] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  const offset = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  return new Date(date.getTime() - offset * 60_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking the body.
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** RFC 6901 escaping of one reference token. */
+function token(key: string | number): string {
+  return String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+type Report = (pointer: string, detail: string) => void;
+
+/** Validates the fields of `shape` in `input`; returns the clean copy, or undefined when any issue was reported. */
+function validateShape(
+  input: Record<string, unknown>,
+  shape: Shape,
+  pointer: string,
+  path: string,
+  unknownKey: (key: string) => string,
+  report: Report,
+): Record<string, unknown> | undefined {
+  let ok = true;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    const name = `${path}${key}`;
+    const at = `${pointer}/${token(key)}`;
+    if (!Object.hasOwn(input, key)) {
+      if (!field.optional) {
+        report(at, `${name} is required`);
+        ok = false;
+      }
+      continue;
+    }
+    const value = input[key];
+    if (isObjectField(field)) {
+      if (!isPlainObject(value)) {
+        report(at, `${name} must be an object, not ${describe(value)}`);
+        ok = false;
+        continue;
+      }
+      const nested = validateShape(
+        value,
+        field.shape,
+        at,
+        `${name}.`,
+        (k) =>
+          `field ${name}.${shorten(k)} is not accepted; ${name} may only carry ${Object.keys(field.shape).join(', ')}`,
+        report,
+      );
+      if (nested) out[key] = nested;
+      else ok = false;
+      continue;
+    }
+    const parsed = v.safeParse(field.schema, value, { abortPipeEarly: true });
+    if (parsed.success) {
+      out[key] = parsed.output;
+    } else {
+      report(at, `${name} ${parsed.issues[0].message}`);
+      ok = false;
+    }
+  }
+  for (const key of Object.keys(input)) {
+    if (!Object.hasOwn(shape, key) && !(path === '' && (COMMON as readonly string[]).includes(key))) {
+      report(`${pointer}/${token(key)}`, unknownKey(key));
+      ok = false;
+    }
+  }
+  return ok ? out : undefined;
+}
+
+function validateRecord(input: unknown, pointer: string, report: Report): ValidRecord | undefined {
+  if (!isPlainObject(input)) {
+    report(pointer, `A record must be a JSON object, not ${describe(input)}`);
+    return undefined;
+  }
+  let ok = true;
+  const fail = (at: string, detail: string) => {
+    report(at, detail);
+    ok = false;
+  };
+
+  const id = input.id;
+  if (!Object.hasOwn(input, 'id')) fail(`${pointer}/id`, 'id is required');
+  else if (typeof id !== 'string') fail(`${pointer}/id`, `id must be a string, not ${describe(id)}`);
+  else if (id.length < 1 || id.length > 128) fail(`${pointer}/id`, 'id must be 1 to 128 characters long');
+  else if (!ID_PATTERN.test(id)) {
+    fail(`${pointer}/id`, 'id may only contain letters A-Z and a-z, digits, and the characters . _ : -');
+  }
+
+  const occurredAtRaw = input.occurredAt;
+  let occurredAt: Date | undefined;
+  if (!Object.hasOwn(input, 'occurredAt')) fail(`${pointer}/occurredAt`, 'occurredAt is required');
+  else if (typeof occurredAtRaw !== 'string') {
+    fail(`${pointer}/occurredAt`, `${TIMESTAMP_HINT}; got ${describe(occurredAtRaw)}`);
+  } else {
+    occurredAt = parseTimestamp(occurredAtRaw);
+    if (!occurredAt)
+      fail(`${pointer}/occurredAt`, `${TIMESTAMP_HINT}; got ${shorten(JSON.stringify(occurredAtRaw))}`);
+  }
+
+  const type = input.type;
+  if (!Object.hasOwn(input, 'type')) {
+    fail(`${pointer}/type`, `type is required; known types: ${KNOWN_TYPES.join(', ')}`);
+    return undefined;
+  }
+  if (typeof type !== 'string') {
+    fail(`${pointer}/type`, `type must be a string naming a record type, not ${describe(type)}`);
+    return undefined;
+  }
+  if (!Object.hasOwn(RECORD_TYPES, type)) {
+    fail(`${pointer}/type`, `type ${shorten(type)} is unknown; known types: ${KNOWN_TYPES.join(', ')}`);
+    return undefined;
+  }
+
+  const recordType = type as RecordType;
+  const category = categoryOf(recordType);
+  const allowed = category.fields;
+  const fields = validateShape(
+    input,
+    SHAPES[recordType],
+    pointer,
+    '',
+    (key) =>
+      allowed.includes(key)
+        ? `field ${key} is not accepted for type ${recordType}`
+        : `field ${shorten(key)} is not collected for category ${category.id}`,
+    report,
+  );
+  if (!fields) ok = false;
+
+  if (fields) {
+    // Closed sets the policy declares for the category.
+    const values: Readonly<Record<string, readonly string[]>> = category.values ?? {};
+    for (const [key, options] of Object.entries(values)) {
+      const value = fields[key];
+      if (typeof value === 'string' && !options.includes(value)) {
+        fail(
+          `${pointer}/${token(key)}`,
+          `${key} ${shorten(JSON.stringify(value))} is not one of: ${options.join(', ')}`,
+        );
+      }
+    }
+    if (category.impliedResult && fields.result !== undefined && fields.result !== category.impliedResult) {
+      fail(`${pointer}/result`, `result ${String(fields.result)} contradicts type ${recordType}`);
+    }
+  }
+
+  if (!ok || !fields || !occurredAt || typeof id !== 'string') return undefined;
+  return {
+    id,
+    type: recordType,
+    category: category.id as CategoryId,
+    module: category.module as ModuleId,
+    occurredAt,
+    fields,
+  };
+}
+
+/** Validates a parsed JSON body: one record, or { events: [...] } with 1..100 records. */
+export function parseBatch(body: unknown): BatchParse {
+  const issues: RecordIssue[] = [];
+  const envelope = (pointer: string, detail: string) => issues.push({ index: 0, pointer, detail });
+  if (!isPlainObject(body)) {
+    envelope(
+      '',
+      `The request body must be a JSON object (one record, or {"events": [...]}), not ${describe(body)}`,
+    );
+    return { kind: 'invalid', issues };
+  }
+
+  if (!Object.hasOwn(body, 'events')) {
+    const record = validateRecord(body, '', (pointer, detail) =>
+      issues.push(withId({ index: 0, pointer, detail }, body)),
+    );
+    return record && issues.length === 0 ? { kind: 'ok', records: [record] } : { kind: 'invalid', issues };
+  }
+
+  const events = body.events;
+  for (const key of Object.keys(body)) {
+    if (key !== 'events') {
+      envelope(
+        `/${token(key)}`,
+        `field ${shorten(key)} is not allowed beside events; a batch body carries only {"events": [...]}`,
+      );
+    }
+  }
+  if (!Array.isArray(events)) {
+    envelope('/events', `events must be an array of records, not ${describe(events)}`);
+    return { kind: 'invalid', issues };
+  }
+  if (events.length > MAX_RECORDS_PER_REQUEST) return { kind: 'tooMany', count: events.length };
+  if (events.length === 0)
+    envelope('/events', `events must hold 1 to ${MAX_RECORDS_PER_REQUEST} records, not none`);
+  if (issues.length > 0) return { kind: 'invalid', issues };
+
+  const records: ValidRecord[] = [];
+  const firstIndexOfId = new Map<string, number>();
+  events.forEach((event: unknown, index) => {
+    const pointer = `/events/${index}`;
+    const report: Report = (at, detail) => issues.push(withId({ index, pointer: at, detail }, event));
+    const record = validateRecord(event, pointer, report);
+    const id = isPlainObject(event) ? event.id : undefined;
+    if (typeof id === 'string' && ID_PATTERN.test(id) && id.length <= 128) {
+      const first = firstIndexOfId.get(id);
+      if (first === undefined) firstIndexOfId.set(id, index);
+      else report(`${pointer}/id`, `id ${id} appears twice in this request (first at /events/${first})`);
+    }
+    if (record) records.push(record);
+  });
+  return issues.length === 0 ? { kind: 'ok', records } : { kind: 'invalid', issues };
+}
+
+/** Names the record in its issue when its id is a valid one (never echoes an invalid id). */
+function withId(issue: RecordIssue, record: unknown): RecordIssue {
+  const id = isPlainObject(record) ? record.id : undefined;
+  return typeof id === 'string' && id.length <= 128 && ID_PATTERN.test(id) ? { ...issue, id } : issue;
+}

@@ -1,0 +1,77 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { requireOperator } from '#http/auth';
+import { readJsonBody } from '#http/body';
+import { problemErrors } from '#http/errors';
+import { json, notFound } from '#http/problem';
+import { requireEnv } from '#shared/config';
+import { secretFromEnv } from '#shared/secrets';
+import { DynamoTenantStore } from '#store/tenants';
+import { createTenant, readTenant, revokeKey, rotateKey } from './tenants.ts';
+
+const logger = new Logger();
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
+const operatorKey = secretFromEnv('OPERATOR_KEY');
+
+type Event = APIGatewayProxyEventV2;
+const param = (event: Event, name: string) => event.pathParameters?.[name] ?? '';
+
+const routes: Array<Route<Event, APIGatewayProxyResultV2>> = [
+  {
+    method: 'POST',
+    path: '/v1/tenants',
+    handler: async (event: Event) => {
+      const created = await createTenant(readJsonBody(event), tenants, new Date());
+      logger.info('tenant created', { tenantId: created.id, modules: created.modules });
+      return json(201, created, { location: `/v1/tenants/${created.id}` });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{id}',
+    handler: async (event: Event) => json(200, await readTenant(param(event, 'id'), tenants)),
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{id}/keys',
+    handler: async (event: Event) => {
+      const key = await rotateKey(param(event, 'id'), tenants, new Date());
+      logger.info('api key issued', { tenantId: key.tenantId, keyId: key.keyId });
+      return json(201, key);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/tenants/{id}/keys/{keyId}',
+    handler: async (event: Event) => {
+      await revokeKey(param(event, 'id'), param(event, 'keyId'), tenants);
+      logger.info('api key revoked', { tenantId: param(event, 'id'), keyId: param(event, 'keyId') });
+      return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
+    },
+  },
+];
+
+/** The operator's tenant API: every route needs the operator key. */
+export const handler = middy<Event, APIGatewayProxyResultV2>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(problemErrors(logger))
+  .before(async (request) => {
+    logger.appendKeys({ requestId: request.event.requestContext?.requestId });
+    requireOperator(request.event, await operatorKey());
+  })
+  .handler(
+    httpRouterHandler<Event, APIGatewayProxyResultV2>({
+      routes,
+      notFoundResponse: ({ method, path }) => {
+        throw notFound(`No route ${method} ${path}.`);
+      },
+    }),
+  );

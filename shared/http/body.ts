@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from './problem.ts';
+
+/** Documented request body limit of every JSON route (100 records of a few KB each fit easily). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The request's JSON body, or the problem that says why it is not acceptable (415, 413, 400). */
+export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes = MAX_BODY_BYTES): unknown {
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (contentType !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(contentType)) {
+    throw unsupportedMediaType(`Content-Type must be application/json, not "${contentType || '(none)'}".`);
+  }
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64')
+    : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.byteLength > maxBytes) {
+    throw payloadTooLarge(`The body has ${raw.byteLength} bytes; the limit is ${maxBytes} bytes.`);
+  }
+  if (raw.byteLength === 0) throw badRequest('The request body is empty; a JSON document is required.');
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw badRequest(`The body is not valid JSON: ${(error as Error).message}`, {
+      issues: [{ pointer: '', detail: 'malformed JSON' }],
+    });
+  }
+}

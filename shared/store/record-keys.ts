@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+
+/** Partitions per tenant-day: 8 × 1,000 WCU/s before one tenant's busiest day is throttled. */
+export const RECORD_SHARDS = 8;
+
+const shardOf = (value: string, shards = RECORD_SHARDS) =>
+  createHash('sha256').update(value).digest()[0]! % shards;
+
+/** The UTC day (yyyy-mm-dd) of an instant. */
+export const utcDay = (time: Date) => time.toISOString().slice(0, 10);
+
+/** Where a captured record lives: derived from the record alone, so a resent id finds its item. */
+export function recordKey(tenantId: string, occurredAt: Date, category: string, id: string) {
+  return { pk: `T#${tenantId}#${utcDay(occurredAt)}#${shardOf(id)}`, sk: `${category}#${id}` };
+}
+
+/** Every partition holding one tenant's records of one UTC day. */
+export function dayPartitions(tenantId: string, day: string): string[] {
+  return Array.from({ length: RECORD_SHARDS }, (_, shard) => `T#${tenantId}#${day}#${shard}`);
+}
+
+/** The registry item that says a tenant has records on a day (what termination enumerates). */
+export function dayMarkerKey(tenantId: string, day: string) {
+  return { pk: `T#${tenantId}#DAYS`, sk: day };
+}
+
+/** A directory entry (user or application) of a tenant. */
+export function directoryKey(tenantId: string, kind: 'user' | 'app', objectId: string) {
+  return { pk: `T#${tenantId}#DIR#${shardOf(`${kind}#${objectId}`)}`, sk: `${kind}#${objectId}` };
+}
+
+/** Sparse due-date index attributes: an hour bucket (sharded) and a sortable deadline. */
+export function dueKey(deadline: Date, pk: string, sk: string) {
+  return {
+    duePk: `DUE#${deadline.toISOString().slice(0, 13)}#${shardOf(`${pk}#${sk}`)}`,
+    dueSk: `${deadline.toISOString()}#${pk}#${sk}`,
+  };
+}

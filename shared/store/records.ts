@@ -1,0 +1,141 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ttlEpochSeconds } from '#policy/index';
+import { dayMarkerKey, dueKey, recordKey, utcDay } from './record-keys.ts';
+
+/** A validated record, ready to store: fields already reduced to what its category allows. */
+export interface CapturedRecord {
+  tenantId: string;
+  id: string;
+  type: string;
+  category: string;
+  module: string;
+  occurredAt: Date;
+  fields: Record<string, unknown>;
+  policyVersion: string;
+  /** Known only for `fixed` rules at capture time; stamps TTL and the sweep's due index. */
+  deadline: Date | null;
+  capturedAt: Date;
+}
+
+/** A change to the directory projection that a record implies (idempotent by construction). */
+export type DirectoryChange = { key: { pk: string; sk: string } } & (
+  | {
+      kind: 'update';
+      update: string;
+      condition: string;
+      names: Record<string, string>;
+      values: Record<string, unknown>;
+    }
+  | {
+      kind: 'replace';
+      item: Record<string, unknown>;
+      condition: string;
+      names: Record<string, string>;
+      values: Record<string, unknown>;
+    }
+);
+
+export type StoreOutcome = 'stored' | 'duplicate';
+
+/** Storage of captured records and the directory they keep current. */
+export interface RecordStore {
+  /** Stores a record exactly once: `duplicate` when its id was stored before (by any request). */
+  capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome>;
+}
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as Error).name === 'ConditionalCheckFailedException';
+
+/**
+ * RecordStore on the records table. Order matters for "nothing lost, nothing twice": a record that
+ * exists is a duplicate and changes nothing; otherwise the directory change (idempotent: guarded by
+ * the record's own time and id) is applied first and the record written last with a condition, so a
+ * crash in between is healed by the client's retry and never counts twice. Two write units per
+ * login: the directory update and the record; the day marker is written once per container and day.
+ */
+export class DynamoRecordStore implements RecordStore {
+  readonly #markedDays = new Set<string>();
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome> {
+    const key = recordKey(record.tenantId, record.occurredAt, record.category, record.id);
+    const existing = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: key, ProjectionExpression: 'pk' }),
+    );
+    if (existing.Item) return 'duplicate';
+
+    await this.#markDay(record.tenantId, utcDay(record.occurredAt));
+    if (directory) await this.#applyDirectory(directory);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: toItem(record, key),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'stored';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async #applyDirectory(change: DirectoryChange): Promise<void> {
+    const common = {
+      TableName: this.table,
+      ConditionExpression: change.condition,
+      ...(Object.keys(change.names).length ? { ExpressionAttributeNames: change.names } : {}),
+      ...(Object.keys(change.values).length ? { ExpressionAttributeValues: change.values } : {}),
+    };
+    try {
+      if (change.kind === 'update') {
+        await this.db.send(
+          new UpdateCommand({ ...common, Key: change.key, UpdateExpression: change.update }),
+        );
+      } else {
+        await this.db.send(new PutCommand({ ...common, Item: { ...change.key, ...change.item } }));
+      }
+    } catch (error) {
+      // A failed guard means the directory already reflects this or a later record: nothing to do.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async #markDay(tenantId: string, day: string): Promise<void> {
+    const marker = `${tenantId}#${day}`;
+    if (this.#markedDays.has(marker)) return;
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...dayMarkerKey(tenantId, day), tenantId, day } }),
+    );
+    this.#markedDays.add(marker);
+  }
+}
+
+function toItem(record: CapturedRecord, key: { pk: string; sk: string }): Record<string, unknown> {
+  return {
+    ...key,
+    tenantId: record.tenantId,
+    id: record.id,
+    type: record.type,
+    category: record.category,
+    module: record.module,
+    occurredAt: record.occurredAt.toISOString(),
+    capturedAt: record.capturedAt.toISOString(),
+    policyVersion: record.policyVersion,
+    data: record.fields,
+    ...(record.deadline
+      ? {
+          deadline: record.deadline.toISOString(),
+          expiresAt: ttlEpochSeconds(record.deadline),
+          ...dueKey(record.deadline, key.pk, key.sk),
+        }
+      : {}),
+  };
+}

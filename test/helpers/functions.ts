@@ -1,0 +1,100 @@
+import { DeleteItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { type ApiRequest, type ApiResponse, apiEvent, lambdaContext, readResponse } from './api-events.ts';
+import type { IsolatedCloud } from './local-cloud.ts';
+
+export const OPERATOR_KEY = 'test-operator-key';
+export const QTOKEN_HASH_KEY = 'test-qtoken-hash-key';
+
+type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+/**
+ * Points the functions' configuration at a test file's own tables (as serverless.yml does in AWS)
+ * and loads the HTTP handlers; a test file runs in its own worker, so modules load once per file.
+ */
+export async function loadHttpFunctions(cloud: IsolatedCloud) {
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_S3: cloud.endpoints.awsEndpoint,
+    AWS_ENDPOINT_URL_SQS: cloud.endpoints.awsEndpoint,
+    TENANTS_TABLE: cloud.tables.TenantsTable,
+    RECORDS_TABLE: cloud.tables.RecordsTable,
+    OPERATOR_KEY,
+    QTOKEN_HASH_KEY,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  });
+  const capture = (await import('../../functions/captureEvents/handler.ts'))
+    .handler as unknown as HttpHandler;
+  const tenantsApi = (await import('../../functions/tenantsApi/handler.ts'))
+    .handler as unknown as HttpHandler;
+  const call = (handler: HttpHandler) => async (request: ApiRequest) =>
+    readResponse(await handler(apiEvent(request), lambdaContext()));
+  return { capture: call(capture), tenantsApi: call(tenantsApi) };
+}
+
+export type Api = Awaited<ReturnType<typeof loadHttpFunctions>>;
+
+/** Creates a tenant through the operator API and returns it with its API key. */
+export async function createTenant(api: Api, overrides: Record<string, unknown> = {}) {
+  const response: ApiResponse = await api.tenantsApi({
+    method: 'POST',
+    route: '/v1/tenants',
+    headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+    body: {
+      name: 'Acme',
+      modules: ['ciam', 'container-security'],
+      maxUsers: 1000,
+      region: 'DE',
+      ...overrides,
+    },
+  });
+  if (response.status !== 201) throw new Error(`tenant not created: ${JSON.stringify(response.body)}`);
+  return response.body as { id: string; apiKey: string; keyId: string };
+}
+
+/** Sends records to capture with a tenant key. */
+export function capture(api: Api, apiKey: string, body: unknown, headers: Record<string, string> = {}) {
+  return api.capture({
+    method: 'POST',
+    route: '/v1/events',
+    headers: { authorization: `Bearer ${apiKey}`, ...headers },
+    body: typeof body === 'string' ? body : (body as object),
+  });
+}
+
+/** Every item of a table, sorted: for "nothing changed" comparisons (a test-only full read). */
+export async function tableSnapshot(cloud: IsolatedCloud, table: string): Promise<string[]> {
+  const items: string[] = [];
+  for await (const page of paginateScan(
+    { client: cloud.clients.dynamodb },
+    { TableName: table, ConsistentRead: true },
+  )) {
+    for (const item of page.Items ?? []) items.push(canonical(item));
+  }
+  return items.sort();
+}
+
+/** Removes every item of a table (test isolation between cases of one file). */
+export async function clearTable(cloud: IsolatedCloud, table: string): Promise<void> {
+  for await (const page of paginateScan(
+    { client: cloud.clients.dynamodb },
+    { TableName: table, ProjectionExpression: 'pk, sk' },
+  )) {
+    for (const Key of page.Items ?? [])
+      await cloud.clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key }));
+  }
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

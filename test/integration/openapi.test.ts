@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+import { load } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '#local/ports';
+import { DynamoRecordStore } from '#store/records';
+import { DynamoTenantStore } from '#store/tenants';
+import { type ApiResponse, apiEvent, lambdaContext, readResponse } from '#test/api-events';
+import { type Api, capture, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
+import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { validRecord } from '#test/records';
+import { captureHttpHandler } from '../../functions/captureEvents/http.ts';
+import { handler as health } from '../../functions/health/handler.ts';
+
+type Operation = {
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }> }>;
+};
+const doc = load(readFileSync(resolve(import.meta.dirname, '../../docs/openapi.yaml'), 'utf8')) as {
+  paths: Record<string, Record<string, Operation>>;
+  components: { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
+};
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item)
+    .filter(([method]) => METHODS.includes(method))
+    .flatMap(([method, op]) =>
+      Object.keys(op.responses).map((status) => `${method.toUpperCase()} ${path} ${status}`),
+    ),
+);
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+(formats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
+ajv.addSchema(doc, 'openapi');
+
+const pointer = (...segments: string[]) =>
+  segments
+    .map((segment) => encodeURIComponent(segment.replaceAll('~', '~0').replaceAll('/', '~1')))
+    .join('/');
+
+/** The documented media type of one response, and a reference to its body schema inside the document. */
+function documentedResponse(method: string, path: string, status: string) {
+  let base = ['paths', path, method.toLowerCase(), 'responses', status];
+  let response = doc.paths[path]?.[method.toLowerCase()]?.responses[status];
+  if (response?.$ref) {
+    const name = response.$ref.split('/').pop() as string;
+    base = ['components', 'responses', name];
+    response = doc.components.responses[name];
+  }
+  const mediaType = Object.keys(response?.content ?? {})[0];
+  return {
+    mediaType,
+    schemaRef: mediaType ? `openapi#/${pointer(...base, 'content', mediaType, 'schema')}` : undefined,
+  };
+}
+
+const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
+
+// The API document is a contract: every route and status it names is produced here by the real
+// handler, and each body is validated against the documented schema.
+describe('the OpenAPI document', () => {
+  let cloud: IsolatedCloud;
+  let api: Api;
+  let tenant: { id: string; apiKey: string; keyId: string };
+  let scenarios: Record<string, () => Promise<ApiResponse>>;
+
+  beforeAll(async () => {
+    cloud = await isolatedCloud();
+    api = await loadHttpFunctions(cloud);
+    tenant = await createTenant(api);
+    const terminated = await createTenant(api, { modules: ['ciam'] });
+    await cloud.clients.dynamodb.send(
+      new (await import('@aws-sdk/client-dynamodb')).UpdateItemCommand({
+        TableName: cloud.tables.TenantsTable,
+        Key: { pk: { S: `TENANT#${terminated.id}` }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'SET #s = :t',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':t': { S: 'terminating' } },
+      }),
+    );
+    // A capture handler whose store does not answer: a closed local port.
+    const deadDb = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: `http://127.0.0.1:${await freePort()}`, maxAttempts: 1 }),
+    );
+    const unavailable = captureHttpHandler(
+      {
+        tenants: new DynamoTenantStore(deadDb, 'none'),
+        records: new DynamoRecordStore(deadDb, 'none'),
+        qTokenHashKey: async () => 'k',
+        now: () => new Date(),
+      },
+      new Logger({ logLevel: 'SILENT' }),
+    );
+    const tenantRoute = (
+      method: string,
+      route: string,
+      pathParameters: Record<string, string>,
+      headers = operator,
+    ) => api.tenantsApi({ method, route, pathParameters, headers });
+
+    scenarios = {
+      'GET /v1/health 200': async () => readResponse(await health({}, lambdaContext())),
+      'POST /v1/events 202': () => capture(api, tenant.apiKey, validRecord('user.login')),
+      'POST /v1/events 400': () => capture(api, tenant.apiKey, validRecord('user.teleported')),
+      'POST /v1/events 401': () => capture(api, 'cdl_wrong', validRecord('user.login')),
+      'POST /v1/events 410': () => capture(api, terminated.apiKey, validRecord('user.login')),
+      'POST /v1/events 413': () =>
+        capture(api, tenant.apiKey, { events: Array.from({ length: 101 }, () => validRecord('user.login')) }),
+      'POST /v1/events 415': () => capture(api, tenant.apiKey, 'x', { 'content-type': 'text/plain' }),
+      'POST /v1/events 422': () =>
+        capture(api, tenant.apiKey, validRecord('user.login', { occurredAt: '2099-01-01T00:00:00Z' })),
+      'POST /v1/events 503': async () =>
+        readResponse(
+          await unavailable(
+            apiEvent({
+              method: 'POST',
+              route: '/v1/events',
+              headers: { authorization: 'Bearer cdl_x' },
+              body: validRecord('user.login'),
+            }),
+            lambdaContext(),
+          ),
+        ),
+      'POST /v1/tenants 201': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants',
+          headers: operator,
+          body: { name: 'B', modules: ['ciam'], maxUsers: 5, region: 'FR' },
+        }),
+      'POST /v1/tenants 400': () =>
+        api.tenantsApi({ method: 'POST', route: '/v1/tenants', headers: operator, body: { name: '' } }),
+      'POST /v1/tenants 401': () => api.tenantsApi({ method: 'POST', route: '/v1/tenants', body: {} }),
+      'POST /v1/tenants 415': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants',
+          headers: { ...operator, 'content-type': 'text/csv' },
+          body: 'a,b',
+        }),
+      'POST /v1/tenants 422': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants',
+          headers: operator,
+          body: { name: 'R', modules: ['container-security'], maxUsers: 5, region: 'RU' },
+        }),
+      'GET /v1/tenants/{id} 200': () => tenantRoute('GET', '/v1/tenants/{id}', { id: tenant.id }),
+      'GET /v1/tenants/{id} 401': () =>
+        tenantRoute(
+          'GET',
+          '/v1/tenants/{id}',
+          { id: tenant.id },
+          { authorization: `Bearer ${tenant.apiKey}` },
+        ),
+      'GET /v1/tenants/{id} 404': () => tenantRoute('GET', '/v1/tenants/{id}', { id: 'missing' }),
+      'POST /v1/tenants/{id}/keys 201': () => tenantRoute('POST', '/v1/tenants/{id}/keys', { id: tenant.id }),
+      'POST /v1/tenants/{id}/keys 401': () =>
+        tenantRoute('POST', '/v1/tenants/{id}/keys', { id: tenant.id }, {} as typeof operator),
+      'POST /v1/tenants/{id}/keys 404': () => tenantRoute('POST', '/v1/tenants/{id}/keys', { id: 'missing' }),
+      'DELETE /v1/tenants/{id}/keys/{keyId} 204': () =>
+        tenantRoute('DELETE', '/v1/tenants/{id}/keys/{keyId}', { id: tenant.id, keyId: tenant.keyId }),
+      'DELETE /v1/tenants/{id}/keys/{keyId} 401': () =>
+        tenantRoute(
+          'DELETE',
+          '/v1/tenants/{id}/keys/{keyId}',
+          { id: tenant.id, keyId: 'k' },
+          { authorization: 'Bearer nope' },
+        ),
+      'DELETE /v1/tenants/{id}/keys/{keyId} 404': () =>
+        tenantRoute('DELETE', '/v1/tenants/{id}/keys/{keyId}', { id: tenant.id, keyId: 'missing' }),
+    };
+  });
+  afterAll(() => cloud.destroy());
+
+  it('describes exactly the HTTP routes serverless.yml declares', () => {
+    const served = Object.values(inject('localCloud').functions).flatMap((fn) =>
+      (fn.events ?? []).flatMap((e) => {
+        const http = e.httpApi as { method: string; path: string } | undefined;
+        return http ? [`${http.method.toUpperCase()} ${http.path}`] : [];
+      }),
+    );
+    const inDoc = [...new Set(documented.map((d) => d.split(' ').slice(0, 2).join(' ')))];
+    expect(inDoc.sort()).toEqual(served.sort());
+  });
+
+  it('has a scenario for every documented response and none for an undocumented one', () => {
+    expect(Object.keys(scenarios).sort()).toEqual([...documented].sort());
+  });
+
+  it.each(documented)('%s: the handler answers it, in the documented shape', async (key) => {
+    const [method, path, status] = key.split(' ') as [string, string, string];
+    const scenario = scenarios[key];
+    if (!scenario) throw new Error(`no scenario for ${key}`);
+    const response = await scenario();
+    expect(response.status).toBe(Number(status));
+    const { mediaType, schemaRef } = documentedResponse(method, path, status);
+    if (!mediaType) {
+      expect(response.body ?? '').toBe('');
+      return;
+    }
+    expect(response.headers['content-type']).toBe(mediaType);
+    const validate = ajv.compile({ $ref: schemaRef });
+    expect(validate(response.body), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
