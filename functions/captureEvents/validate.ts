@@ -77,9 +77,10 @@ const text = (max: number, min = 1): LeafSchema =>
     v.maxLength(max, `must be at most ${max} characters long`),
   );
 
+/** An IPv4 or IPv6 address; IPv6 zone ids ("%eth0", any length) name a host's interface and are refused. */
 const ip: LeafSchema = v.pipe(
   aString(),
-  v.check((s) => isIP(s) !== 0, 'must be an IPv4 or IPv6 address'),
+  v.check((s) => s.length <= 45 && !s.includes('%') && isIP(s) !== 0, 'must be an IPv4 or IPv6 address'),
 );
 
 const country: LeafSchema = v.pipe(

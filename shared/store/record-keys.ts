@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 export const RECORD_SHARDS = 8;
 
 const shardOf = (value: string, shards = RECORD_SHARDS) =>
-  createHash('sha256').update(value).digest()[0]! % shards;
+  createHash('sha256').update(value).digest().readUInt8(0) % shards;
 
 /** The UTC day (yyyy-mm-dd) of an instant. */
 export const utcDay = (time: Date) => time.toISOString().slice(0, 10);
