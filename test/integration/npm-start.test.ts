@@ -21,7 +21,7 @@ describe('npm start', () => {
       process.kill(-child.pid, 'SIGKILL');
   });
 
-  it('prints the endpoints, answers the health route and leaves no process behind after Ctrl-C', async () => {
+  it('prints the endpoints, serves the bundled functions over HTTP and leaves no process behind after Ctrl-C', async () => {
     const ports = {
       http: await freePort(),
       lambda: await freePort(),
@@ -69,6 +69,43 @@ describe('npm start', () => {
       policyVersion: expect.stringMatching(/^p-/),
     });
     expect(processesMatching(`-port ${ports.dynamodb}`)).toHaveLength(1);
+
+    // The bundled functions, through serverless-offline's HTTP API, against the local cloud.
+    const base = `http://127.0.0.1:${ports.http}`;
+    const operatorKey = output.match(/operator key\s+(\S+)/)?.[1];
+    expect(operatorKey).toBe('local-operator-key');
+    const created = await fetch(`${base}/v1/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Acme', modules: ['ciam'], maxUsers: 10, region: 'DE' }),
+    });
+    expect(created.status).toBe(201);
+    const { apiKey } = (await created.json()) as { apiKey: string };
+    const login = {
+      id: 'http-1',
+      type: 'user.login',
+      occurredAt: new Date().toISOString(),
+      userId: 'u',
+      clientIp: '192.0.2.1',
+      country: 'DE',
+    };
+    const send = () =>
+      fetch(`${base}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(login),
+      });
+    const first = await send();
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ results: [{ id: 'http-1', outcome: 'stored' }] });
+    expect(await (await send()).json()).toMatchObject({ results: [{ id: 'http-1', outcome: 'duplicate' }] });
+    const refused = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
 
     // Ctrl-C in a terminal signals the whole foreground process group.
     const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
