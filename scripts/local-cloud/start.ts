@@ -6,6 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { localClients, localFunctionEnv } from './cloud.ts';
 import { JavaMissingError, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
+import { stopChild } from './processes.ts';
 import { provision } from './provision.ts';
 import { SqsPoller } from './sqs-consumer.ts';
 import { oslsEnv, type ResolvedService, resolveService } from './template.ts';
@@ -53,7 +54,7 @@ try {
   const cloud = await provision(service.resources, clients);
 
   const offline = startOffline(service, localFunctionEnv(emulators));
-  stops.push(() => stopChild(offline));
+  stops.push(() => stopChild(offline, 'SIGINT', 5_000));
   await waitForPort(ports.http, offline);
 
   const consumers = startSqsConsumers(service, cloud.queues, clients.sqs);
@@ -190,17 +191,5 @@ function waitForPort(portNumber: number, child: ChildProcess, timeoutMs = 60_000
       });
     };
     attempt();
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill('SIGINT');
   });
 }

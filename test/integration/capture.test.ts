@@ -85,8 +85,10 @@ describe('capture', () => {
   );
 
   it('never stores the q-token raw, only its keyed hash', async () => {
-    const record = validRecord('admin.action');
-    await capture(api, tenant.apiKey, record);
+    const record = validRecord('admin.action', {
+      camContext: { clientIp: '192.0.2.8', qToken: 'q-token-secret-value' },
+    });
+    expect((await capture(api, tenant.apiKey, record)).status).toBe(202);
     const item = await storedItem(tenant.id, record);
     expect(item?.data.camContext.qToken).toMatch(/^hmac-sha256:[\w-]{43}$/);
     expect(JSON.stringify(await tableSnapshot(cloud, records()))).not.toContain('q-token-secret-value');
