@@ -39,5 +39,5 @@ export const policyVars = {
     },
   ],
   functionLogRetentionDays: fixedDays('function-logs'),
-  deadLetterRetentionSeconds: fixedDays('termination-dead-letters') * SECONDS_PER_DAY,
+  deadLetterRetentionSeconds: fixedDays('dead-letters') * SECONDS_PER_DAY,
 };

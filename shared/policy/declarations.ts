@@ -244,9 +244,10 @@ export const POLICY = {
       storage: 'logs',
       rule: fixed(30),
     },
-    'termination-dead-letters': {
-      name: 'Termination hooks that could not be processed',
-      reason: 'time for an operator to inspect and redrive a poison hook; a hook holds only ids and times',
+    'dead-letters': {
+      name: 'Queue messages that could not be processed (termination hooks, statistics jobs)',
+      reason:
+        'time for an operator to inspect and redrive a poison message; messages hold only ids and times',
       storage: 'sqs',
       rule: fixed(14),
     },

@@ -36,3 +36,13 @@ export function dueKey(deadline: Date, pk: string, sk: string) {
     dueSk: `${deadline.toISOString()}#${pk}#${sk}`,
   };
 }
+
+/** A tenant's statistics: daily rollups and snapshots, one partition per tenant (one item a day). */
+export function statsKey(tenantId: string, kind: 'ROLLUP' | 'SNAPSHOT', date: string) {
+  return { pk: `T#${tenantId}#STATS`, sk: `${kind}#${date}` };
+}
+
+/** The statistics' per-user state (first login of each month, last known country). */
+export function userStatKey(tenantId: string, userId: string) {
+  return { pk: `T#${tenantId}#USTAT#${shardOf(`user#${userId}`)}`, sk: `user#${userId}` };
+}

@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ModuleId } from '#policy/index';
 import { secretsEqual } from '../auth/api-keys.ts';
 
@@ -33,6 +38,8 @@ export interface TenantStore {
   addKey(tenantId: string, key: ApiKeyRecord): Promise<void>;
   /** Removes a key; false when the tenant has no such key. */
   revokeKey(tenantId: string, keyId: string): Promise<boolean>;
+  /** Every tenant id ever created (the registry the daily jobs fan out from), page by page. */
+  tenantIds(): AsyncIterable<string[]>;
 }
 
 /** The tenant or key does not exist (or no longer does). */
@@ -43,6 +50,8 @@ export class TenantNotFoundError extends Error {
 const tenantKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'PROFILE' });
 const keyByHash = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
 const keyOfTenant = (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` });
+// One small item per tenant in one partition: written once at creation, read by the daily fan-out.
+const REGISTRY = 'TENANTS';
 
 /** TenantStore on the tenants table: profile, key-by-hash and key-by-id items, written together. */
 export class DynamoTenantStore implements TenantStore {
@@ -62,10 +71,23 @@ export class DynamoTenantStore implements TenantStore {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          { Put: { TableName: this.table, Item: { pk: REGISTRY, sk: tenant.id, type: 'tenantRegistry' } } },
           ...this.#keyPuts(tenant.id, key),
         ],
       }),
     );
+  }
+
+  async *tenantIds(): AsyncIterable<string[]> {
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': REGISTRY },
+      },
+    );
+    for await (const page of pages) yield (page.Items ?? []).map((item) => String(item.sk));
   }
 
   async get(id: string): Promise<Tenant | undefined> {

@@ -11,6 +11,7 @@ export interface ApiRequest {
   /** The route template, e.g. /v1/tenants/{id}. */
   route: string;
   pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string | object;
 }
@@ -35,7 +36,8 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEventV2 {
     version: '2.0',
     routeKey: `${request.method} ${request.route}`,
     rawPath,
-    rawQueryString: '',
+    rawQueryString: new URLSearchParams(request.query ?? {}).toString(),
+    ...(request.query ? { queryStringParameters: request.query } : {}),
     headers,
     ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
     requestContext: {

@@ -30,9 +30,10 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     .handler as unknown as HttpHandler;
   const tenantsApi = (await import('../../functions/tenantsApi/handler.ts'))
     .handler as unknown as HttpHandler;
+  const statsApi = (await import('../../functions/statsApi/handler.ts')).handler as unknown as HttpHandler;
   const call = (handler: HttpHandler) => async (request: ApiRequest) =>
     readResponse(await handler(apiEvent(request), lambdaContext()));
-  return { capture: call(capture), tenantsApi: call(tenantsApi) };
+  return { capture: call(capture), tenantsApi: call(tenantsApi), statsApi: call(statsApi) };
 }
 
 export type Api = Awaited<ReturnType<typeof loadHttpFunctions>>;

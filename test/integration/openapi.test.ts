@@ -9,11 +9,13 @@ import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '#local/ports';
 import { DynamoRecordStore } from '#store/records';
+import { DynamoStatsStore } from '#store/stats';
 import { DynamoTenantStore } from '#store/tenants';
 import { type ApiResponse, apiEvent, lambdaContext, readResponse } from '#test/api-events';
 import { type Api, capture, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
+import { aggregateTenantDay } from '../../functions/aggregateDailyStats/aggregate.ts';
 import { captureHttpHandler } from '../../functions/captureEvents/http.ts';
 import { handler as health } from '../../functions/health/handler.ts';
 
@@ -71,7 +73,7 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     cloud = await isolatedCloud();
     api = await loadHttpFunctions(cloud);
-    tenant = await createTenant(api);
+    tenant = await createTenant(api, { openedAt: new Date(Date.now() - 2 * 86_400_000).toISOString() });
     const terminated = await createTenant(api, { modules: ['ciam'] });
     await cloud.clients.dynamodb.send(
       new (await import('@aws-sdk/client-dynamodb')).UpdateItemCommand({
@@ -95,6 +97,25 @@ describe('the OpenAPI document', () => {
       },
       new Logger({ logLevel: 'SILENT' }),
     );
+    // One computed day: a registration yesterday, aggregated.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await capture(
+      api,
+      tenant.apiKey,
+      validRecord('user.registered', { occurredAt: `${yesterday}T12:00:00Z` }),
+    );
+    const docDb = DynamoDBDocumentClient.from(cloud.clients.dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    await aggregateTenantDay(tenant.id, yesterday, {
+      tenants: new DynamoTenantStore(docDb, cloud.tables.TenantsTable as string),
+      stats: new DynamoStatsStore(docDb, cloud.tables.RecordsTable as string),
+      now: () => new Date(),
+    });
+    const stats = (route: string, query: Record<string, string>, key = tenant.apiKey) =>
+      api.statsApi({ method: 'GET', route, query, headers: { authorization: `Bearer ${key}` } });
+    const today = new Date().toISOString().slice(0, 10);
+
     const tenantRoute = (
       method: string,
       route: string,
@@ -125,6 +146,21 @@ describe('the OpenAPI document', () => {
             lambdaContext(),
           ),
         ),
+      'GET /v1/stats 200': () => stats('/v1/stats', { date: yesterday }),
+      'GET /v1/stats 400': () => stats('/v1/stats', { date: '2026-13-01' }),
+      'GET /v1/stats 401': () => stats('/v1/stats', { date: yesterday }, 'cdl_wrong'),
+      'GET /v1/stats 404': () => stats('/v1/stats', { date: today }),
+      'GET /v1/stats 410': () => stats('/v1/stats', { date: yesterday }, terminated.apiKey),
+      'GET /v1/stats/range 200': () =>
+        stats('/v1/stats/range', {
+          from: '2026-01-01',
+          to: yesterday < '2026-03-31' ? yesterday : '2026-03-31',
+        }),
+      'GET /v1/stats/range 400': () => stats('/v1/stats/range', { from: '2026-01-01', to: '2026-06-01' }),
+      'GET /v1/stats/range 401': () =>
+        stats('/v1/stats/range', { from: yesterday, to: yesterday }, 'cdl_wrong'),
+      'GET /v1/stats/range 410': () =>
+        stats('/v1/stats/range', { from: yesterday, to: yesterday }, terminated.apiKey),
       'POST /v1/tenants 201': () =>
         api.tenantsApi({
           method: 'POST',

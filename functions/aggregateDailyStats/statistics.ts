@@ -1,0 +1,181 @@
+// The console statistics of SPEC §3 as pure functions: one UTC day's records plus the previous
+// day's rollup and the per-user state of that day's users give the day's rollup; thirty rollups give
+// the snapshot. Nothing here reads more than one day of records, whatever the tenant's history.
+
+/** A captured CIAM record as the statistics read it. */
+export interface DayRecord {
+  id: string;
+  type: string;
+  occurredAt: string;
+  userId?: string;
+  appId?: string;
+  country?: string;
+}
+
+export interface RecentUser {
+  userId: string;
+  at: string;
+}
+
+/** What one day contributes, plus the running totals at its end. */
+export interface DailyRollup {
+  date: string;
+  counts: {
+    logins: number;
+    failedLogins: number;
+    registrations: number;
+    deletedUsers: number;
+    smsSent: number;
+    emailsSent: number;
+    appsCreated: number;
+    appsDeleted: number;
+    newMonthlyActive: number;
+  };
+  totalUsers: number;
+  totalApplications: number;
+  monthlyActiveUsers: number;
+  countries: Record<string, number>;
+  recentLogins: RecentUser[];
+  recentRegistrations: RecentUser[];
+}
+
+/** Per-user facts the statistics keep between days (the only state besides rollups). */
+export interface UserStatState {
+  userId: string;
+  /** Last known country, the day it was learnt, and the country before that day. */
+  country?: string;
+  countryDay?: string;
+  countryBefore?: string;
+  /** First day with a successful login, per calendar month (yyyy-mm -> yyyy-mm-dd). */
+  firstLoginByMonth: Record<string, string>;
+  deletedDay?: string;
+}
+
+export const RECENT_USERS = 10;
+
+const byTimeThenId = (a: DayRecord, b: DayRecord) =>
+  a.occurredAt === b.occurredAt
+    ? a.id < b.id
+      ? -1
+      : a.id > b.id
+        ? 1
+        : 0
+    : a.occurredAt < b.occurredAt
+      ? -1
+      : 1;
+
+/**
+ * The rollup of `date` and the per-user state after it. Records must all be of `date`; duplicates
+ * cannot occur (capture stores an id once). Re-running a day with the same inputs gives the same
+ * rollup, and the returned state makes the re-run's state identical too.
+ */
+export function rollupDay(
+  date: string,
+  records: readonly DayRecord[],
+  previous: DailyRollup | undefined,
+  states: ReadonlyMap<string, UserStatState>,
+): { rollup: DailyRollup; states: Map<string, UserStatState> } {
+  const sorted = [...records].sort(byTimeThenId);
+  const count = (type: string) => sorted.filter((r) => r.type === type).length;
+  const month = date.slice(0, 7);
+  const next = new Map<string, UserStatState>();
+  const stateOf = (userId: string) => {
+    const found = next.get(userId) ??
+      structuredClone(states.get(userId)) ?? { userId, firstLoginByMonth: {} };
+    next.set(userId, found);
+    return found;
+  };
+  // The country a user had at the end of the previous day, however often this day is re-run.
+  const countryBefore = (s: UserStatState) => (s.countryDay === date ? s.countryBefore : s.country);
+
+  const countries = { ...(previous?.countries ?? {}) };
+  const move = (from: string | undefined, to: string | undefined) => {
+    if (from === to) return;
+    if (from !== undefined) countries[from] = (countries[from] ?? 0) - 1;
+    if (countries[from ?? ''] === 0) delete countries[from ?? ''];
+    if (to !== undefined) countries[to] = (countries[to] ?? 0) + 1;
+  };
+
+  const lastCountry = new Map<string, string>();
+  const loggedIn = new Set<string>();
+  const deleted = new Set<string>();
+  for (const r of sorted) {
+    if (!r.userId) continue;
+    if ((r.type === 'user.login' || r.type === 'user.registered') && r.country)
+      lastCountry.set(r.userId, r.country);
+    if (r.type === 'user.login') loggedIn.add(r.userId);
+    if (r.type === 'user.deleted') deleted.add(r.userId);
+  }
+
+  // Monthly active: a user counts on the first day of the month with a successful login.
+  let newMonthlyActive = 0;
+  for (const userId of loggedIn) {
+    const s = stateOf(userId);
+    const first = s.firstLoginByMonth[month];
+    if (first === undefined || first >= date) {
+      newMonthlyActive += 1;
+      s.firstLoginByMonth[month] = date;
+    }
+  }
+
+  for (const [userId, country] of lastCountry) {
+    if (deleted.has(userId)) continue;
+    const s = stateOf(userId);
+    const before = countryBefore(s);
+    move(before, country);
+    s.countryBefore = before;
+    s.country = country;
+    s.countryDay = date;
+  }
+  for (const userId of deleted) {
+    const s = stateOf(userId);
+    move(countryBefore(s), undefined);
+    s.countryBefore = countryBefore(s);
+    s.country = undefined;
+    s.countryDay = date;
+    s.deletedDay = date;
+  }
+
+  const sameMonth = previous?.date.slice(0, 7) === month;
+  const counts = {
+    logins: count('user.login'),
+    failedLogins: count('user.login_failed'),
+    registrations: count('user.registered'),
+    deletedUsers: count('user.deleted'),
+    smsSent: count('message.sms_sent'),
+    emailsSent: count('message.email_sent'),
+    appsCreated: count('app.created'),
+    appsDeleted: count('app.deleted'),
+    newMonthlyActive,
+  };
+  const rollup: DailyRollup = {
+    date,
+    counts,
+    totalUsers: (previous?.totalUsers ?? 0) + counts.registrations - counts.deletedUsers,
+    totalApplications: (previous?.totalApplications ?? 0) + counts.appsCreated - counts.appsDeleted,
+    monthlyActiveUsers: (sameMonth ? (previous?.monthlyActiveUsers ?? 0) : 0) + newMonthlyActive,
+    countries,
+    recentLogins: recent(previous?.recentLogins, sorted, 'user.login', deleted),
+    recentRegistrations: recent(previous?.recentRegistrations, sorted, 'user.registered', deleted),
+  };
+  return { rollup, states: next };
+}
+
+/** The ten most recent distinct users of a kind, newest first, without deleted users. */
+function recent(
+  previous: RecentUser[] | undefined,
+  sorted: DayRecord[],
+  type: string,
+  deleted: Set<string>,
+): RecentUser[] {
+  const latest = new Map<string, string>();
+  for (const u of previous ?? []) latest.set(u.userId, u.at);
+  for (const r of sorted)
+    if (r.type === type && r.userId && r.occurredAt >= (latest.get(r.userId) ?? ''))
+      latest.set(r.userId, r.occurredAt);
+  return [...latest]
+    .filter(([userId]) => !deleted.has(userId))
+    .map(([userId, at]) => ({ userId, at }))
+    .sort((a, b) => (a.at === b.at ? (a.userId < b.userId ? -1 : 1) : a.at < b.at ? 1 : -1))
+    .slice(0, RECENT_USERS);
+}
