@@ -10,6 +10,7 @@ import { json, notFound } from '#http/problem';
 import { requireEnv } from '#shared/config';
 import { DynamoStatsStore } from '#store/stats';
 import { DynamoTenantStore } from '#store/tenants';
+import { consolePage } from './console.ts';
 import { statsOfDay, statsOfRange } from './stats.ts';
 
 type Event = APIGatewayProxyEventV2;
@@ -32,6 +33,7 @@ const routes: Array<Route<Event, APIGatewayProxyResultV2>> = [
     path: '/v1/stats/range',
     handler: async (event: Event) => json(200, await statsOfRange(event, deps)),
   },
+  { method: 'GET', path: '/console', handler: async () => consolePage() },
 ];
 
 /** The tenant's console statistics (tenant key). */
