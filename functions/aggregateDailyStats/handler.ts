@@ -12,7 +12,9 @@ import { dayThatEnded } from './aggregate.ts';
 const logger = new Logger();
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
-const queue = new NamedQueue(new SQSClient({}), requireEnv('STATS_QUEUE_NAME'));
+// Requests go to the configured SQS endpoint, not to the queue URL's host: identical in AWS, and the
+// local emulator's queue URLs (sqs.<region>.localhost) need not resolve.
+const queue = new NamedQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), requireEnv('STATS_QUEUE_NAME'));
 
 /** A scheduled run, or a backfill: `{ "date": "2026-11-01", "tenantIds": ["…"] }` (both optional). */
 interface AggregationRequest {
