@@ -1,4 +1,4 @@
-import type { DailyRollup, RecentUser } from './statistics.ts';
+import { type DailyRollup, RECENT_USERS, type RecentUser } from './statistics.ts';
 
 /** The console statistics of one tenant for one UTC day (SPEC §3). */
 export interface StatsSnapshot {
@@ -87,8 +87,8 @@ export function snapshotOf(
       .filter(([, users]) => users > 0)
       .map(([country, users]) => ({ country, users }))
       .sort((a, b) => b.users - a.users || a.country.localeCompare(b.country)),
-    recentLogins: today.recentLogins,
-    recentRegistrations: today.recentRegistrations,
+    recentLogins: today.recentLogins.slice(0, RECENT_USERS),
+    recentRegistrations: today.recentRegistrations.slice(0, RECENT_USERS),
     resourceUsage: {
       monthlyActiveUsers: today.monthlyActiveUsers,
       maxUsers: tenant.maxUsers,

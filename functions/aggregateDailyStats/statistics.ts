@@ -42,16 +42,43 @@ export interface DailyRollup {
 /** Per-user facts the statistics keep between days (the only state besides rollups). */
 export interface UserStatState {
   userId: string;
-  /** Last known country, the day it was learnt, and the country before that day. */
-  country?: string;
-  countryDay?: string;
-  countryBefore?: string;
+  /**
+   * The user's known location over time: each entry is the country from the end of `day` on
+   * (`null` once deleted). Kept as a history so that re-running any past day sees the country the
+   * user had the day before, whatever later days have already recorded.
+   */
+  countries: Array<{ day: string; country: string | null }>;
   /** First day with a successful login, per calendar month (yyyy-mm -> yyyy-mm-dd). */
   firstLoginByMonth: Record<string, string>;
-  deletedDay?: string;
+}
+
+/** The country a user had at the end of `day` (undefined: unknown or deleted). */
+export function countryAsOf(state: UserStatState | undefined, day: string): string | undefined {
+  let country: string | null | undefined;
+  for (const entry of state?.countries ?? []) if (entry.day <= day) country = entry.country;
+  return country ?? undefined;
+}
+
+/** Records the country a user has from the end of `day` on (null: deleted), keeping the history minimal. */
+function setCountry(
+  state: UserStatState,
+  day: string,
+  country: string | null,
+  before: string | undefined,
+): void {
+  state.countries = state.countries.filter((e) => e.day !== day);
+  if ((country ?? undefined) === before) return;
+  state.countries.push({ day, country });
+  state.countries.sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
 export const RECENT_USERS = 10;
+/**
+ * Recent users a rollup keeps: more than the console shows, so that deleting some of them still
+ * leaves the ten most recent of the rest (exact unless over 40 of the 50 latest are deleted before
+ * anyone signs in again).
+ */
+export const RECENT_BUFFER = 50;
 
 const byTimeThenId = (a: DayRecord, b: DayRecord) =>
   a.occurredAt === b.occurredAt
@@ -80,13 +107,12 @@ export function rollupDay(
   const month = date.slice(0, 7);
   const next = new Map<string, UserStatState>();
   const stateOf = (userId: string) => {
-    const found = next.get(userId) ??
-      structuredClone(states.get(userId)) ?? { userId, firstLoginByMonth: {} };
+    const found: UserStatState = next.get(userId) ??
+      structuredClone(states.get(userId)) ?? { userId, countries: [], firstLoginByMonth: {} };
     next.set(userId, found);
     return found;
   };
-  // The country a user had at the end of the previous day, however often this day is re-run.
-  const countryBefore = (s: UserStatState) => (s.countryDay === date ? s.countryBefore : s.country);
+  const dayBefore = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
   const countries = { ...(previous?.countries ?? {}) };
   const move = (from: string | undefined, to: string | undefined) => {
@@ -121,19 +147,15 @@ export function rollupDay(
   for (const [userId, country] of lastCountry) {
     if (deleted.has(userId)) continue;
     const s = stateOf(userId);
-    const before = countryBefore(s);
+    const before = countryAsOf(s, dayBefore);
     move(before, country);
-    s.countryBefore = before;
-    s.country = country;
-    s.countryDay = date;
+    setCountry(s, date, country, before);
   }
   for (const userId of deleted) {
     const s = stateOf(userId);
-    move(countryBefore(s), undefined);
-    s.countryBefore = countryBefore(s);
-    s.country = undefined;
-    s.countryDay = date;
-    s.deletedDay = date;
+    const before = countryAsOf(s, dayBefore);
+    move(before, undefined);
+    setCountry(s, date, null, before);
   }
 
   const sameMonth = previous?.date.slice(0, 7) === month;
@@ -177,5 +199,5 @@ function recent(
     .filter(([userId]) => !deleted.has(userId))
     .map(([userId, at]) => ({ userId, at }))
     .sort((a, b) => (a.at === b.at ? (a.userId < b.userId ? -1 : 1) : a.at < b.at ? 1 : -1))
-    .slice(0, RECENT_USERS);
+    .slice(0, RECENT_BUFFER);
 }

@@ -1,5 +1,11 @@
 import { DeleteItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import { type ApiRequest, type ApiResponse, apiEvent, lambdaContext, readResponse } from './api-events.ts';
 import type { IsolatedCloud } from './local-cloud.ts';
 
@@ -22,6 +28,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     AWS_ENDPOINT_URL_SQS: cloud.endpoints.awsEndpoint,
     TENANTS_TABLE: cloud.tables.TenantsTable,
     RECORDS_TABLE: cloud.tables.RecordsTable,
+    STATS_QUEUE_NAME: cloud.queues.StatsQueue?.name,
     OPERATOR_KEY,
     QTOKEN_HASH_KEY,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
@@ -37,6 +44,24 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
 }
 
 export type Api = Awaited<ReturnType<typeof loadHttpFunctions>>;
+
+/** The statistics functions (after loadHttpFunctions has pointed the configuration at the cloud). */
+export async function loadStatsFunctions() {
+  const enqueue = (await import('../../functions/aggregateDailyStats/handler.ts')).handler;
+  const worker = (await import('../../functions/aggregateDailyStats/worker.ts')).handler;
+  return {
+    enqueue: (event: { date?: string; tenantIds?: string[] }) =>
+      (enqueue as unknown as (e: unknown, c: Context) => Promise<{ date: string; enqueued: number }>)(
+        event,
+        lambdaContext('aggregateDailyStats'),
+      ),
+    worker: (event: SQSEvent) =>
+      (worker as unknown as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>)(
+        event,
+        lambdaContext('aggregateTenantDay'),
+      ),
+  };
+}
 
 /** Creates a tenant through the operator API and returns it with its API key. */
 export async function createTenant(api: Api, overrides: Record<string, unknown> = {}) {
