@@ -1,80 +1,48 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '#local/ports';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processesMatching, startLocalCloud } from '#test/local-cloud-process';
 
 const root = resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
 
-/** Processes (pid + command line) whose command line mentions `needle`. */
-function processesMatching(needle: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes(needle) && !line.includes('ps -eo'));
-}
-
-// `npm start` is the product's front door: the whole local cloud up, every endpoint printed, and
-// nothing left running after Ctrl-C.
+// `npm start` is the product's front door: the whole local cloud up, every endpoint printed, the
+// bundled functions served over HTTP, the console working in a real browser, and nothing left
+// running after Ctrl-C. The cases run in order on one local cloud.
 describe('npm start', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => {
-    // Whatever happens, take the whole process group down with the test.
-    if (child?.pid && child.exitCode === null && child.signalCode === null)
-      process.kill(-child.pid, 'SIGKILL');
+  let cloud: Awaited<ReturnType<typeof startLocalCloud>>;
+  beforeAll(async () => {
+    cloud = await startLocalCloud();
   });
+  afterAll(() => cloud?.kill());
 
-  it('prints the endpoints, serves the bundled functions over HTTP and leaves no process behind after Ctrl-C', async () => {
-    const ports = {
-      http: await freePort(),
-      lambda: await freePort(),
-      dynamodb: await freePort(),
-      aws: await freePort(),
-    };
-    child = spawn('npm', ['start', '--silent'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        HTTP_PORT: String(ports.http),
-        LAMBDA_PORT: String(ports.lambda),
-        DYNAMODB_PORT: String(ports.dynamodb),
-        AWS_PORT: String(ports.aws),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, like a terminal's foreground job, so Ctrl-C can be sent as a terminal does.
-      detached: true,
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-
-    const started = Date.now();
-    while (!output.includes('Ctrl-C stops everything')) {
-      if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-      if (Date.now() - started > 45_000) throw new Error(`npm start not ready after 45 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-
+  it('prints every endpoint', () => {
+    const { ports } = cloud;
+    const output = cloud.output();
     expect(output).toContain(`HTTP API        http://127.0.0.1:${ports.http}`);
+    for (const route of ['GET    ', 'POST   '])
+      expect(output).toContain(`${route}http://127.0.0.1:${ports.http}/v1/`);
     expect(output).toContain(`GET    http://127.0.0.1:${ports.http}/v1/health`);
+    expect(output).toContain(`GET    http://127.0.0.1:${ports.http}/console`);
     expect(output).toContain(`DynamoDB Local  http://127.0.0.1:${ports.dynamodb}`);
     expect(output).toContain(`S3 + SQS        http://127.0.0.1:${ports.aws}`);
     expect(output).toMatch(/queue http:\/\/\S+termination\b/);
-
-    const response = await fetch(`http://127.0.0.1:${ports.http}/v1/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
-      status: 'ok',
-      policyVersion: expect.stringMatching(/^p-/),
-    });
+    expect(output).toMatch(/queue consumer: \S+-stats -> aggregateTenantDay/);
+    expect(output).toContain('schedule cron(15 0 * * ? *) -> aggregateDailyStats');
     expect(processesMatching(`-port ${ports.dynamodb}`)).toHaveLength(1);
+  });
 
-    // The bundled functions, through serverless-offline's HTTP API, against the local cloud.
-    const base = `http://127.0.0.1:${ports.http}`;
-    const operatorKey = output.match(/operator key\s+(\S+)/)?.[1];
+  it('serves the bundled functions over HTTP', async () => {
+    const health = await fetch(`${cloud.base}/v1/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', policyVersion: expect.stringMatching(/^p-/) });
+
+    const operatorKey = cloud.output().match(/operator key\s+(\S+)/)?.[1];
     expect(operatorKey).toBe('local-operator-key');
-    const created = await fetch(`${base}/v1/tenants`, {
+    const created = await fetch(`${cloud.base}/v1/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Acme', modules: ['ciam'], maxUsers: 10, region: 'DE' }),
@@ -90,36 +58,118 @@ describe('npm start', () => {
       country: 'DE',
     };
     const send = () =>
-      fetch(`${base}/v1/events`, {
+      fetch(`${cloud.base}/v1/events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(login),
       });
-    const first = await send();
-    expect(first.status).toBe(202);
-    expect(await first.json()).toMatchObject({ results: [{ id: 'http-1', outcome: 'stored' }] });
+    expect(await (await send()).json()).toMatchObject({ results: [{ id: 'http-1', outcome: 'stored' }] });
     expect(await (await send()).json()).toMatchObject({ results: [{ id: 'http-1', outcome: 'duplicate' }] });
-    const refused = await fetch(`${base}/v1/events`, {
+    const refused = await fetch(`${cloud.base}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{',
     });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
+  });
 
-    // Ctrl-C in a terminal signals the whole foreground process group.
-    const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
-      child?.once('exit', (code, signal) => r({ code, signal })),
-    );
-    if (!child.pid) throw new Error('npm start has no pid');
-    process.kill(-child.pid, 'SIGINT');
+  it('seeds a demo tenant with `npm run seed`, and the console in Chromium shows what the API says', async () => {
+    const { stdout } = await run('npm', ['run', 'seed', '--silent'], {
+      cwd: root,
+      env: cloud.env,
+      timeout: 120_000,
+    });
+    const apiKey = stdout.match(/apiKey:\s+(\S+)/)?.[1] as string;
+    expect(stdout).toContain(`console:  ${cloud.base}/console`);
+    const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const api: any = await (
+      await fetch(`${cloud.base}/v1/stats?date=${date}`, { headers: { authorization: `Bearer ${apiKey}` } })
+    ).json();
+    expect(api.totalUsers).toBeGreaterThan(50);
+
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${cloud.base}/console`);
+      await page.fill('input[name="apiKey"]', apiKey);
+      await page.fill('input[name="date"]', date);
+      await page.locator('form').evaluate((form: HTMLFormElement) => form.requestSubmit());
+      await page.waitForSelector(`body[data-loaded="${date}"]`, { timeout: 20_000 });
+
+      const stat = (name: string) => page.locator(`[data-stat="${name}"]`).first().textContent();
+      const expected: Record<string, unknown> = {
+        totalUsers: api.totalUsers,
+        totalApplications: api.totalApplications,
+        logins7d: api.logins7d,
+        registrations7d: api.registrations7d,
+        failedLogins7d: api.failedLogins7d,
+        'smsSent.day': api.smsSent.day,
+        'smsSent.d7': api.smsSent.d7,
+        'smsSent.d30': api.smsSent.d30,
+        'emailsSent.day': api.emailsSent.day,
+        'emailsSent.d7': api.emailsSent.d7,
+        'emailsSent.d30': api.emailsSent.d30,
+        'userGrowth.yesterday': api.userGrowth.yesterday,
+        'userGrowth.d7': api.userGrowth.d7,
+        'userGrowth.d30': api.userGrowth.d30,
+        monthlyActiveUsers: api.resourceUsage.monthlyActiveUsers,
+        maxUsers: api.resourceUsage.maxUsers,
+        usageStatus: api.resourceUsage.usageStatus,
+      };
+      for (const [name, value] of Object.entries(expected))
+        expect([name, (await stat(name))?.trim()]).toEqual([name, String(value)]);
+
+      const countries = await page
+        .locator('[data-country]')
+        .evaluateAll((rows) =>
+          rows.map((row) => ({
+            country: row.getAttribute('data-country'),
+            users: Number(row.querySelector('[data-users]')?.textContent),
+          })),
+        );
+      expect(countries).toEqual(api.userDistribution);
+      for (const list of ['recentLogins', 'recentRegistrations']) {
+        const users = await page
+          .locator(`[data-list="${list}"] [data-user]`)
+          .evaluateAll((items) => items.map((i) => i.getAttribute('data-user')));
+        expect(users).toEqual(api[list].map((u: { userId: string }) => u.userId));
+      }
+      expect(await page.locator('#growth-chart canvas').count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+      mkdirSync(resolve(root, 'test/artifacts'), { recursive: true });
+      await page.screenshot({ path: resolve(root, 'test/artifacts/console.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('stops everything on Ctrl-C and leaves no process behind', async () => {
+    const { ports } = cloud;
     // npm itself may end by the same signal; what matters is that the local cloud shut down in order.
-    const { code, signal } = await exited;
+    const { code, signal } = await cloud.interrupt();
     expect(code === 0 || signal === 'SIGINT').toBe(true);
-    expect(output).toContain('[local-cloud] stopping');
+    expect(cloud.output()).toContain('[local-cloud] stopping');
     await new Promise((r) => setTimeout(r, 500));
     expect(processesMatching(`-port ${ports.dynamodb}`)).toEqual([]);
     expect(processesMatching(`--httpPort ${ports.http}`)).toEqual([]);
-    await expect(fetch(`http://127.0.0.1:${ports.http}/v1/health`)).rejects.toThrow();
+    await expect(fetch(`${cloud.base}/v1/health`)).rejects.toThrow();
   });
 });

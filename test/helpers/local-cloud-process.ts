@@ -1,0 +1,65 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from '#local/ports';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Processes (pid + command line) whose command line mentions `needle`. */
+export function processesMatching(needle: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes(needle) && !line.includes('ps -eo'));
+}
+
+/** `npm start` on free ports, in its own process group as a terminal's foreground job would be. */
+export async function startLocalCloud() {
+  const ports = {
+    http: await freePort(),
+    lambda: await freePort(),
+    dynamodb: await freePort(),
+    aws: await freePort(),
+  };
+  const env = {
+    ...process.env,
+    HTTP_PORT: String(ports.http),
+    LAMBDA_PORT: String(ports.lambda),
+    DYNAMODB_PORT: String(ports.dynamodb),
+    AWS_PORT: String(ports.aws),
+  };
+  const child: ChildProcess = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const started = Date.now();
+  while (!output.includes('Ctrl-C stops everything')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() - started > 45_000) throw new Error(`npm start not ready after 45 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return {
+    ports,
+    env,
+    base: `http://127.0.0.1:${ports.http}`,
+    output: () => output,
+    /** Ctrl-C, as a terminal sends it: SIGINT to the whole process group. */
+    interrupt(): Promise<{ code: number | null; signal: string | null }> {
+      const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+        child.once('exit', (code, signal) => r({ code, signal })),
+      );
+      if (child.pid && running()) process.kill(-child.pid, 'SIGINT');
+      return exited;
+    },
+    kill() {
+      if (child.pid && running()) process.kill(-child.pid, 'SIGKILL');
+    },
+  };
+}
