@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  datesEnding,
-  type StatsSnapshot,
-  snapshotOf,
-} from '../../../functions/aggregateDailyStats/snapshot.ts';
+import { truthOf } from '#test/stats-truth';
+import { datesEnding, snapshotOf } from '../../../functions/aggregateDailyStats/snapshot.ts';
 import {
   type DailyRollup,
   type DayRecord,
@@ -127,85 +124,6 @@ function generateHistory(seed: number): DayRecord[] {
 }
 
 const dayOf = (e: DayRecord) => new Date(e.occurredAt).toISOString().slice(0, 10);
-const byTime = (a: DayRecord, b: DayRecord) =>
-  a.occurredAt === b.occurredAt ? (a.id < b.id ? -1 : 1) : a.occurredAt < b.occurredAt ? -1 : 1;
-
-/** The statistics of `date` straight from the definitions, reading every event up to its end. */
-function reference(events: readonly DayRecord[], date: string): StatsSnapshot {
-  const upTo = events.filter((e) => dayOf(e) <= date).sort(byTime);
-  const window = (n: number) => new Set(datesEnding(date, n));
-  const inLast = (n: number, type: string) => {
-    const days = window(n);
-    return upTo.filter((e) => e.type === type && days.has(dayOf(e))).length;
-  };
-  const of = (type: string) => upTo.filter((e) => e.type === type);
-  const deleted = new Set(of('user.deleted').map((e) => e.userId));
-  const country = new Map<string, string>();
-  for (const e of upTo)
-    if ((e.type === 'user.login' || e.type === 'user.registered') && e.userId && e.country)
-      country.set(e.userId, e.country);
-  const perCountry = new Map<string, number>();
-  for (const [userId, c] of country)
-    if (!deleted.has(userId)) perCountry.set(c, (perCountry.get(c) ?? 0) + 1);
-  const recent = (type: string) => {
-    const latest = new Map<string, string>();
-    for (const e of of(type)) if (e.userId) latest.set(e.userId, e.occurredAt);
-    return [...latest]
-      .filter(([userId]) => !deleted.has(userId))
-      .map(([userId, at]) => ({ userId, at }))
-      .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.userId < b.userId ? -1 : 1))
-      .slice(0, 10);
-  };
-  const month = date.slice(0, 7);
-  const mau = new Set(
-    of('user.login')
-      .filter((e) => e.occurredAt.startsWith(month))
-      .map((e) => e.userId),
-  ).size;
-  return {
-    date,
-    totalUsers: of('user.registered').length - of('user.deleted').length,
-    totalApplications: of('app.created').length - of('app.deleted').length,
-    logins7d: inLast(7, 'user.login'),
-    registrations7d: inLast(7, 'user.registered'),
-    failedLogins7d: inLast(7, 'user.login_failed'),
-    smsSent: {
-      day: inLast(1, 'message.sms_sent'),
-      d7: inLast(7, 'message.sms_sent'),
-      d30: inLast(30, 'message.sms_sent'),
-    },
-    emailsSent: {
-      day: inLast(1, 'message.email_sent'),
-      d7: inLast(7, 'message.email_sent'),
-      d30: inLast(30, 'message.email_sent'),
-    },
-    userGrowth: {
-      yesterday: inLast(1, 'user.registered'),
-      d7: inLast(7, 'user.registered'),
-      d30: inLast(30, 'user.registered'),
-      series: datesEnding(date, 30).map((d) => ({
-        date: d,
-        newUsers: upTo.filter((e) => e.type === 'user.registered' && dayOf(e) === d).length,
-      })),
-    },
-    userDistribution: [...perCountry]
-      .map(([c, users]) => ({ country: c, users }))
-      .sort((a, b) => b.users - a.users || (a.country < b.country ? -1 : 1)),
-    recentLogins: recent('user.login'),
-    recentRegistrations: recent('user.registered'),
-    resourceUsage: {
-      monthlyActiveUsers: mau,
-      maxUsers: TENANT.maxUsers,
-      usageStatus:
-        mau * 100 >= TENANT.maxUsers * 100
-          ? 'exceeded'
-          : mau * 100 >= TENANT.maxUsers * 80
-            ? 'warning'
-            : 'normal',
-      serviceOpenedAt: TENANT.openedAt,
-    },
-  };
-}
 
 /** Runs every day like the aggregator: that day's records (shuffled), the previous rollup, its users' states. */
 function aggregate(events: readonly DayRecord[], seed: number) {
@@ -263,13 +181,13 @@ describe.each([1, 7, 2024])('a 35-day history of %i-seeded events', (seed) => {
   it.each(ALL_DATES.slice(-5))(
     'gives the brute-force statistics in every field of the snapshot of %s',
     (date) => {
-      expect(run.snapshot(date)).toEqual(reference(events, date));
+      expect(run.snapshot(date)).toEqual(truthOf(events, date, TENANT));
     },
   );
 
   it('gives the brute-force totals, distribution and monthly active users at the end of every day', () => {
     for (const date of ALL_DATES) {
-      const truth = reference(events, date);
+      const truth = truthOf(events, date, TENANT);
       const rollup = run.rollups.get(date) as DailyRollup;
       expect({ date, totalUsers: rollup.totalUsers, mau: rollup.monthlyActiveUsers }).toEqual({
         date,
