@@ -1,7 +1,7 @@
+import { datesEnding, snapshotOf } from '#shared/stats/snapshot';
+import { rollupDay } from '#shared/stats/statistics';
 import type { DynamoStatsStore } from '#store/stats';
 import type { Tenant, TenantStore } from '#store/tenants';
-import { datesEnding, snapshotOf } from './snapshot.ts';
-import { rollupDay } from './statistics.ts';
 
 const DAY_MS = 86_400_000;
 const nextDate = (date: string) =>

@@ -7,11 +7,7 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { POLICY_VERSION } from '#policy/index';
-import type {
-  DailyRollup,
-  DayRecord,
-  UserStatState,
-} from '../../functions/aggregateDailyStats/statistics.ts';
+import type { DailyRollup, DayRecord, UserStatState } from '../stats/statistics.ts';
 import { dayPartitions, statsKey, userStatKey } from './record-keys.ts';
 
 const STATS_CATEGORY = 'statistical-data';

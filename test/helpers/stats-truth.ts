@@ -1,4 +1,4 @@
-import type { StatsSnapshot } from '../../functions/aggregateDailyStats/snapshot.ts';
+import type { StatsSnapshot } from '#shared/stats/snapshot';
 
 type Event = { id: string; type: string; occurredAt: string; userId?: unknown; country?: unknown };
 const DAY_MS = 86_400_000;

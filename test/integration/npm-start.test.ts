@@ -137,14 +137,12 @@ describe('npm start', () => {
       for (const [name, value] of Object.entries(expected))
         expect([name, (await stat(name))?.trim()]).toEqual([name, String(value)]);
 
-      const countries = await page
-        .locator('[data-country]')
-        .evaluateAll((rows) =>
-          rows.map((row) => ({
-            country: row.getAttribute('data-country'),
-            users: Number(row.querySelector('[data-users]')?.textContent),
-          })),
-        );
+      const countries = await page.locator('[data-country]').evaluateAll((rows) =>
+        rows.map((row) => ({
+          country: row.getAttribute('data-country'),
+          users: Number(row.querySelector('[data-users]')?.textContent),
+        })),
+      );
       expect(countries).toEqual(api.userDistribution);
       for (const list of ['recentLogins', 'recentRegistrations']) {
         const users = await page

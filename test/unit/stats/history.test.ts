@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { datesEnding, snapshotOf } from '#shared/stats/snapshot';
+import { type DailyRollup, type DayRecord, rollupDay, type UserStatState } from '#shared/stats/statistics';
 import { truthOf } from '#test/stats-truth';
-import { datesEnding, snapshotOf } from '../../../functions/aggregateDailyStats/snapshot.ts';
-import {
-  type DailyRollup,
-  type DayRecord,
-  rollupDay,
-  type UserStatState,
-} from '../../../functions/aggregateDailyStats/statistics.ts';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

@@ -5,7 +5,7 @@ import {
   RECENT_USERS,
   rollupDay,
   type UserStatState,
-} from '../../../functions/aggregateDailyStats/statistics.ts';
+} from '#shared/stats/statistics';
 
 let seq = 0;
 const rec = (type: string, occurredAt: string, extra: Partial<DayRecord> = {}): DayRecord => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { datesEnding, snapshotOf, usageStatus } from '../../../functions/aggregateDailyStats/snapshot.ts';
-import { type DailyRollup, RECENT_USERS } from '../../../functions/aggregateDailyStats/statistics.ts';
+import { datesEnding, snapshotOf, usageStatus } from '#shared/stats/snapshot';
+import { type DailyRollup, RECENT_USERS } from '#shared/stats/statistics';
 
 const tenant = { maxUsers: 100, openedAt: '2024-01-01T00:00:00.000Z' };
 
