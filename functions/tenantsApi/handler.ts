@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
@@ -11,14 +12,26 @@ import { problemErrors } from '#http/errors';
 import { json, notFound } from '#http/problem';
 import { requireEnv } from '#shared/config';
 import { secretFromEnv } from '#shared/secrets';
+import { NamedQueue } from '#store/queue';
 import { DynamoTenantStore } from '#store/tenants';
+import { DynamoTerminationStore } from '#store/terminations';
 import { createTenant, readTenant, revokeKey, rotateKey } from './tenants.ts';
+import { requestTermination, terminationStatus } from './terminations.ts';
 
 const logger = new Logger();
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
 const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
+const terminationDeps = {
+  tenants,
+  terminations: new DynamoTerminationStore(db, requireEnv('TENANTS_TABLE')),
+  // Requests go to the configured SQS endpoint, not to the queue URL's host (same in AWS).
+  hooks: new NamedQueue(
+    new SQSClient({ useQueueUrlAsEndpoint: false }),
+    requireEnv('TERMINATION_QUEUE_NAME'),
+  ),
+};
 const operatorKey = secretFromEnv('OPERATOR_KEY');
 
 type Event = APIGatewayProxyEventV2;
@@ -56,6 +69,28 @@ const routes: Array<Route<Event, APIGatewayProxyResultV2>> = [
       logger.info('api key revoked', { tenantId: param(event, 'id'), keyId: param(event, 'keyId') });
       return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
     },
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{id}/termination',
+    handler: async (event: Event) => {
+      const requested = await requestTermination(
+        param(event, 'id'),
+        readJsonBody(event),
+        terminationDeps,
+        new Date(),
+      );
+      logger.info('termination requested', {
+        tenantId: requested.tenantId,
+        modules: requested.modules.map((m) => m.module),
+      });
+      return json(202, requested);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{id}/termination',
+    handler: async (event: Event) => json(200, await terminationStatus(param(event, 'id'), terminationDeps)),
   },
 ];
 

@@ -29,6 +29,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     TENANTS_TABLE: cloud.tables.TenantsTable,
     RECORDS_TABLE: cloud.tables.RecordsTable,
     STATS_QUEUE_NAME: cloud.queues.StatsQueue?.name,
+    TERMINATION_QUEUE_NAME: cloud.queues.TerminationQueue?.name,
     OPERATOR_KEY,
     QTOKEN_HASH_KEY,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',

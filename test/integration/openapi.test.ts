@@ -162,6 +162,70 @@ describe('the OpenAPI document', () => {
         stats('/v1/stats/range', { from: yesterday, to: yesterday }, 'cdl_wrong'),
       'GET /v1/stats/range 410': () =>
         stats('/v1/stats/range', { from: yesterday, to: yesterday }, terminated.apiKey),
+      'POST /v1/tenants/{id}/termination 202': async () => {
+        const leaving = await createTenant(api, { modules: ['ciam'] });
+        return api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/termination',
+          pathParameters: { id: leaving.id },
+          headers: operator,
+          body: { modules: ['ciam'] },
+        });
+      },
+      'POST /v1/tenants/{id}/termination 400': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/termination',
+          pathParameters: { id: tenant.id },
+          headers: operator,
+          body: { modules: [] },
+        }),
+      'POST /v1/tenants/{id}/termination 401': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/termination',
+          pathParameters: { id: tenant.id },
+          body: { modules: ['ciam'] },
+        }),
+      'POST /v1/tenants/{id}/termination 404': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/termination',
+          pathParameters: { id: 'missing' },
+          headers: operator,
+          body: { modules: ['ciam'] },
+        }),
+      'POST /v1/tenants/{id}/termination 422': async () => {
+        const ciamOnly = await createTenant(api, { modules: ['ciam'] });
+        return api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/termination',
+          pathParameters: { id: ciamOnly.id },
+          headers: operator,
+          body: { modules: ['container-security'] },
+        });
+      },
+      'GET /v1/tenants/{id}/termination 200': async () => {
+        const leaving = await createTenant(api, { modules: ['ciam'] });
+        const route = '/v1/tenants/{id}/termination';
+        await api.tenantsApi({
+          method: 'POST',
+          route,
+          pathParameters: { id: leaving.id },
+          headers: operator,
+          body: { modules: ['ciam'] },
+        });
+        return api.tenantsApi({
+          method: 'GET',
+          route,
+          pathParameters: { id: leaving.id },
+          headers: operator,
+        });
+      },
+      'GET /v1/tenants/{id}/termination 401': () =>
+        tenantRoute('GET', '/v1/tenants/{id}/termination', { id: tenant.id }, { authorization: 'Bearer x' }),
+      'GET /v1/tenants/{id}/termination 404': () =>
+        tenantRoute('GET', '/v1/tenants/{id}/termination', { id: tenant.id }),
       'POST /v1/tenants 201': () =>
         api.tenantsApi({
           method: 'POST',

@@ -1,4 +1,5 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '#shared/auth/api-keys';
 import {
@@ -10,6 +11,7 @@ import {
   tableSnapshot,
 } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { validRecord } from '#test/records';
 
 const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
 const login = (id: string) => ({
@@ -203,5 +205,46 @@ describe('the tenants API', () => {
       body: 'name=A',
     });
     expect(text.status).toBe(415);
+  });
+
+  it('requests a termination: capture answers 410 at once, one hook per module is sent, and a repeat changes nothing', async () => {
+    const tenant = await createTenant(api, { modules: ['ciam', 'container-security'] });
+    const route = '/v1/tenants/{id}/termination';
+    const request = () =>
+      api.tenantsApi({
+        method: 'POST',
+        route,
+        pathParameters: { id: tenant.id },
+        headers: operator,
+        body: { modules: ['ciam'] },
+      });
+    const first = await request();
+    expect(first.status).toBe(202);
+    const requestedAt = first.body.modules[0].requestedAt;
+    expect(first.body.modules).toEqual([{ module: 'ciam', status: 'pending', requestedAt }]);
+
+    expect((await capture(api, tenant.apiKey, login('after-termination'))).status).toBe(410);
+    // Container Security goes on until it is terminated too.
+    expect((await capture(api, tenant.apiKey, validRecord('security.version'))).status).toBe(202);
+
+    const again = await request();
+    expect(again.body.modules).toEqual([{ module: 'ciam', status: 'pending', requestedAt }]);
+    const status = await api.tenantsApi({
+      method: 'GET',
+      route,
+      pathParameters: { id: tenant.id },
+      headers: operator,
+    });
+    expect(status.body).toMatchObject({ tenantId: tenant.id, status: 'pending' });
+
+    const queue = cloud.queues.TerminationQueue as { url: string };
+    const { Messages = [] } = await cloud.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const hooks = Messages.map((m) => JSON.parse(m.Body ?? '{}')).filter((h) => h.tenantId === tenant.id);
+    expect(hooks).toEqual([
+      { tenantId: tenant.id, module: 'ciam', requestedAt },
+      { tenantId: tenant.id, module: 'ciam', requestedAt },
+    ]);
   });
 });
