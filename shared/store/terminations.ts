@@ -4,6 +4,7 @@ import {
   PutCommand,
   paginateQuery,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ModuleId } from '#policy/index';
 import type { Tenant } from './tenants.ts';
@@ -23,8 +24,12 @@ export interface TerminationJob {
   startedAt?: string;
   completedAt?: string;
   counts: TerminationCounts;
-  /** Where a crashed or timed-out run resumes: the next step and the last key it finished. */
-  checkpoint?: { step: number; after?: string };
+  /** Where a crashed or timed-out run resumes: the pass, the partition and the last key it finished. */
+  checkpoint?: { pass: 1 | 2; pk?: string; after?: { pk: string; sk: string }; done?: boolean };
+  /** Keys a run decided to delete and has counted, not yet confirmed deleted (redone on resume). */
+  pending?: Array<{ pk: string; sk: string }>;
+  /** One run at a time: another message for the same job waits until this moment. */
+  leaseUntil?: string;
   receiptKey?: string;
 }
 
@@ -107,6 +112,42 @@ export class DynamoTerminationStore {
     );
     for await (const page of pages) jobs.push(...(page.Items ?? []).map(toJob));
     return jobs;
+  }
+
+  /** Takes the job's lease until `until`, unless another run holds it; false when it does. */
+  async lease(job: TerminationJob, now: Date, until: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: jobKey(job.tenantId, job.module),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
+        }),
+      );
+      job.leaseUntil = until.toISOString();
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Marks the tenant terminated once every module it used has a completed termination. */
+  async markTenantTerminatedIfDone(tenant: Tenant): Promise<void> {
+    const jobs = await this.jobs(tenant.id);
+    const done = tenant.modules.every((m) => jobs.some((j) => j.module === m && j.status === 'completed'));
+    if (!done) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: tenantKey(tenant.id),
+        UpdateExpression: 'SET #status = :terminated',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':terminated': 'terminated' },
+      }),
+    );
   }
 
   /** Saves a job's progress (its checkpoint with it). */

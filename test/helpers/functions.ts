@@ -1,4 +1,5 @@
 import { DeleteItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResultV2,
@@ -30,6 +31,9 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     RECORDS_TABLE: cloud.tables.RecordsTable,
     STATS_QUEUE_NAME: cloud.queues.StatsQueue?.name,
     TERMINATION_QUEUE_NAME: cloud.queues.TerminationQueue?.name,
+    DATA_BUCKET: cloud.buckets.DataBucket,
+    S3_FORCE_PATH_STYLE: 'true',
+    CAPTURE_TIMEOUT_SECONDS: '0',
     OPERATOR_KEY,
     QTOKEN_HASH_KEY,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
@@ -90,6 +94,26 @@ export function capture(api: Api, apiKey: string, body: unknown, headers: Record
     headers: { authorization: `Bearer ${apiKey}`, ...headers },
     body: typeof body === 'string' ? body : (body as object),
   });
+}
+
+/** Every object of the data bucket under a prefix, with its content and metadata, sorted by key. */
+export async function bucketListing(cloud: IsolatedCloud, prefix = '') {
+  const bucket = cloud.buckets.DataBucket as string;
+  const objects: Array<{ key: string; body: string; metadata: Record<string, string> }> = [];
+  for await (const page of paginateListObjectsV2(
+    { client: cloud.clients.s3 },
+    { Bucket: bucket, Prefix: prefix },
+  )) {
+    for (const { Key } of page.Contents ?? []) {
+      const object = await cloud.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      objects.push({
+        key: Key as string,
+        body: (await object.Body?.transformToString()) ?? '',
+        metadata: object.Metadata ?? {},
+      });
+    }
+  }
+  return objects.sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 /** Every item of a table, sorted: for "nothing changed" comparisons (a test-only full read). */

@@ -1,0 +1,231 @@
+import {
+  archiveDeletionDate,
+  type ModuleId,
+  POLICY_VERSION,
+  retentionDeadline,
+  ruleOf,
+  type TerminationAction,
+  terminationPlan,
+} from '#policy/index';
+import { dayPartitions } from '#store/record-keys';
+import { type Item, type ItemKey, type TenantDataStore, tenantPartitions } from '#store/tenant-data';
+import type { TenantStore } from '#store/tenants';
+import type { DynamoTerminationStore, TerminationCounts, TerminationJob } from '#store/terminations';
+
+export interface TerminateDeps {
+  tenants: TenantStore;
+  terminations: DynamoTerminationStore;
+  data: TenantDataStore;
+  now: () => Date;
+  /** Longest a capture request can run: the second pass starts this long after the request. */
+  captureSettleMs: number;
+  /** Milliseconds this invocation may still use. */
+  remainingMs: () => number;
+}
+
+export type TerminationOutcome = 'completed' | 'already-completed' | 'continue' | 'busy';
+
+/** A partition to clean, and whether its items are records (acted on by category) or all derived data. */
+type Step = { pk: string; records: boolean };
+
+const SAFETY_MS = 15_000;
+
+/**
+ * Carries out one module's termination for one tenant, exactly as the policy says: delete, archive
+ * to S3 (deletion date recorded), or keep to the record's own deadline. Resumable: every page is
+ * checkpointed with the keys it is about to delete (a write-ahead list), so a crash or a timeout
+ * resumes where it stopped and counts nothing twice. Two passes: the second, after any capture
+ * request that started before the termination must have finished, removes what arrived late.
+ */
+export async function terminate(
+  hook: { tenantId: string; module: ModuleId; requestedAt: string },
+  deps: TerminateDeps,
+): Promise<TerminationOutcome> {
+  const tenant = await deps.tenants.get(hook.tenantId);
+  if (!tenant) throw new Error(`termination hook for unknown tenant ${hook.tenantId}`);
+  if (!tenant.modules.includes(hook.module))
+    throw new Error(`tenant ${hook.tenantId} does not use ${hook.module}`);
+  // The hook may come from any system: mark the termination here too (first request wins).
+  const job = await deps.terminations.request(tenant, hook.module, hook.requestedAt);
+  if (job.status === 'completed') return 'already-completed';
+  const now = deps.now();
+  if (!(await deps.terminations.lease(job, now, new Date(now.getTime() + deps.remainingMs())))) return 'busy';
+
+  const terminatedAt = new Date(job.requestedAt);
+  const actions = new Map(terminationPlan(hook.module).map((p) => [p.category as string, p.action]));
+  job.status = 'running';
+  job.startedAt ??= now.toISOString();
+  job.checkpoint ??= { pass: 1 };
+  if (job.pending?.length) await finishPending(job, deps);
+
+  while (job.checkpoint.pass <= 2) {
+    if (job.checkpoint.pass === 2 && deps.now().getTime() < terminatedAt.getTime() + deps.captureSettleMs) {
+      const wait = terminatedAt.getTime() + deps.captureSettleMs - deps.now().getTime();
+      if (wait > deps.remainingMs() - SAFETY_MS) return save(job, deps, 'continue');
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    const steps = await stepsOf(hook.tenantId, hook.module, deps.data);
+    const at = job.checkpoint.pk ? steps.findIndex((s) => s.pk === job.checkpoint?.pk) : -1;
+    // Resume inside the checkpointed partition, or after it once it was finished.
+    let index = at < 0 ? 0 : job.checkpoint.done ? at + 1 : at;
+    for (; index < steps.length; index++) {
+      const step = steps[index] as Step;
+      let after: ItemKey | undefined =
+        job.checkpoint.pk === step.pk && !job.checkpoint.done ? job.checkpoint.after : undefined;
+      do {
+        if (deps.remainingMs() < SAFETY_MS) return save(job, deps, 'continue');
+        const page = await deps.data.page(step.pk, after);
+        const toDelete = await actOnPage(page.items, step, job, actions, terminatedAt, deps);
+        after = page.next;
+        job.checkpoint = { pass: job.checkpoint.pass, pk: step.pk, ...(after ? { after } : { done: true }) };
+        job.pending = toDelete;
+        await deps.terminations.save(job);
+        await finishPending(job, deps);
+      } while (after);
+    }
+    job.checkpoint = { pass: (job.checkpoint.pass + 1) as 1 | 2 };
+    await deps.terminations.save(job);
+  }
+
+  const completedAt = deps.now().toISOString();
+  const receiptKey = `receipts/${hook.tenantId}/${hook.module}-${job.requestedAt.replaceAll(':', '')}.json`;
+  await deps.data.putReceipt(receiptKey, {
+    kind: 'termination-receipt',
+    tenantId: hook.tenantId,
+    module: hook.module,
+    policyVersion: POLICY_VERSION,
+    requestedAt: job.requestedAt,
+    completedAt,
+    categories: job.counts,
+  });
+  // The days registry only serves terminations: the last module to finish removes it.
+  const others = (await deps.terminations.jobs(hook.tenantId)).filter((j) => j.module !== hook.module);
+  if (
+    tenant.modules.every(
+      (m) => m === hook.module || others.some((j) => j.module === m && j.status === 'completed'),
+    )
+  ) {
+    await removeDayRegistry(hook.tenantId, deps.data);
+  }
+  Object.assign(job, { status: 'completed', completedAt, receiptKey });
+  delete job.leaseUntil;
+  await deps.terminations.save(job);
+  await deps.terminations.markTenantTerminatedIfDone({
+    ...tenant,
+    terminations: { ...tenant.terminations, [hook.module]: job.requestedAt },
+  });
+  return 'completed';
+}
+
+async function save(
+  job: TerminationJob,
+  deps: TerminateDeps,
+  outcome: TerminationOutcome,
+): Promise<TerminationOutcome> {
+  delete job.leaseUntil;
+  await deps.terminations.save(job);
+  return outcome;
+}
+
+async function finishPending(job: TerminationJob, deps: TerminateDeps): Promise<void> {
+  await deps.data.deleteAll(job.pending ?? []);
+  delete job.pending;
+  await deps.terminations.save(job);
+}
+
+async function removeDayRegistry(tenantId: string, data: TenantDataStore): Promise<void> {
+  const { days } = tenantPartitions(tenantId);
+  for (
+    let page = await data.page(days, undefined, 1000);
+    page.items.length > 0;
+    page = await data.page(days, undefined, 1000)
+  ) {
+    await data.deleteAll(page.items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
+  }
+}
+
+/** The module's partitions: its day partitions, and for CIAM the directory and the statistics. */
+async function stepsOf(tenantId: string, module: ModuleId, data: TenantDataStore): Promise<Step[]> {
+  const partitions = tenantPartitions(tenantId);
+  const days: string[] = [];
+  let after: ItemKey | undefined;
+  do {
+    const page = await data.page(partitions.days, after, 1000);
+    days.push(...page.items.map((i) => String(i.sk)));
+    after = page.next;
+  } while (after);
+  const steps: Step[] = days
+    .sort()
+    .flatMap((day) => dayPartitions(tenantId, day).map((pk) => ({ pk, records: true })));
+  if (module === 'ciam') {
+    for (const pk of [...partitions.directory, ...partitions.userStats, partitions.stats])
+      steps.push({ pk, records: false });
+  }
+  return steps;
+}
+
+/** Decides each item's fate, archives what must be archived, counts, and returns the keys to delete. */
+async function actOnPage(
+  items: Item[],
+  step: Step,
+  job: TerminationJob,
+  actions: Map<string, TerminationAction>,
+  terminatedAt: Date,
+  deps: TerminateDeps,
+): Promise<ItemKey[]> {
+  const toDelete: ItemKey[] = [];
+  const archives = new Map<string, { deleteAt: Date; records: Item[]; keys: ItemKey[] }>();
+  for (const item of items) {
+    const key = { pk: String(item.pk), sk: String(item.sk) };
+    const category = String(item.category);
+    const action = step.records ? actions.get(category) : 'delete';
+    if (!action) continue; // another module's record
+    const counts = countsOf(job.counts, category);
+    if (action === 'delete') {
+      toDelete.push(key);
+      counts.deleted += 1;
+    } else if (action === 'keepUntilDeadline') {
+      if (job.checkpoint?.pass !== 1) continue;
+      counts.kept += 1;
+      const deadline = retentionDeadline(category, new Date(String(item.occurredAt)), {
+        status: 'terminated',
+        terminatedAt,
+      });
+      if (deadline && (!counts.keptUntil || deadline.toISOString() > counts.keptUntil))
+        counts.keptUntil = deadline.toISOString();
+    } else {
+      const deleteAt = archiveDeletionDate(category, new Date(String(item.occurredAt)), terminatedAt);
+      // One object per category and deletion hour: the sweep then deletes within its hourly interval.
+      const hour = deleteAt.toISOString().slice(0, 13);
+      const group = archives.get(`${category}#${hour}`) ?? { deleteAt, records: [], keys: [] };
+      if (deleteAt > group.deleteAt) group.deleteAt = deleteAt;
+      group.records.push(archivedForm(item));
+      group.keys.push(key);
+      archives.set(`${category}#${hour}`, group);
+      counts.archived += 1;
+      if (!counts.keptUntil || deleteAt.toISOString() > counts.keptUntil)
+        counts.keptUntil = deleteAt.toISOString();
+    }
+  }
+  for (const [group, { deleteAt, records, keys }] of archives) {
+    const [category, hour] = group.split('#') as [string, string];
+    const first = keys[0] as ItemKey;
+    // Deterministic key (partition, first record): a retried page writes the same object again.
+    const objectKey = `archives/${category}/${job.tenantId}/${hour}/${encodeURIComponent(first.pk)}-${encodeURIComponent(first.sk)}.ndjson`;
+    await deps.data.archive(job.tenantId, objectKey, records, deleteAt);
+    toDelete.push(...keys);
+  }
+  return toDelete;
+}
+
+function countsOf(counts: TerminationCounts, category: string) {
+  ruleOf(category); // an undeclared category here is a bug: fail loudly
+  counts[category] ??= { deleted: 0, archived: 0, kept: 0 };
+  return counts[category];
+}
+
+/** The archived form of a record: its data and times, without storage keys. */
+function archivedForm(item: Item): Item {
+  const { pk: _pk, sk: _sk, duePk: _dp, dueSk: _ds, expiresAt: _e, ...record } = item;
+  return record;
+}

@@ -1,0 +1,280 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS, POLICY_VERSION } from '#policy/index';
+import { TenantDataStore } from '#store/tenant-data';
+import { DynamoTenantStore } from '#store/tenants';
+import { DynamoTerminationStore } from '#store/terminations';
+import {
+  type Api,
+  bucketListing,
+  capture,
+  createTenant,
+  loadHttpFunctions,
+  OPERATOR_KEY,
+  tableSnapshot,
+} from '#test/functions';
+import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { validRecord } from '#test/records';
+import { terminate } from '../../functions/terminateAccount/terminate.ts';
+
+const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
+const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
+
+/** Records of every category, some fresh, some old, so every rule and deadline shows. */
+function workload(modules: string[] = ['ciam', 'container-security']): Array<Record<string, unknown>> {
+  const records: Array<Record<string, unknown>> = [];
+  for (const [n, age] of [
+    [1, 0.1],
+    [2, 20],
+    [3, 100],
+    [4, 170],
+  ] as const) {
+    records.push(
+      validRecord('user.registered', { userId: `u-${n}`, occurredAt: ago(age) }),
+      validRecord('user.login', { userId: `u-${n}`, occurredAt: ago(age) }),
+      validRecord('message.sms_sent', { userId: `u-${n}`, occurredAt: ago(age) }),
+      validRecord('admin.action', { occurredAt: ago(age) }),
+      validRecord('api.invocation', { occurredAt: ago(age) }),
+      validRecord('app.created', { appId: `app-${n}`, occurredAt: ago(age) }),
+      validRecord('security.asset', { serverId: `srv-${n}`, occurredAt: ago(age) }),
+      validRecord('security.container_event', { occurredAt: ago(age) }),
+      validRecord('security.business_report', { occurredAt: ago(age) }),
+      validRecord('security.product_config', { occurredAt: ago(age) }),
+      validRecord('security.version', { occurredAt: ago(age) }),
+    );
+  }
+  return records.filter((r) =>
+    modules.includes(String(r.type).startsWith('security.') ? 'container-security' : 'ciam'),
+  );
+}
+
+describe('termination', () => {
+  let cloud: IsolatedCloud;
+  let api: Api;
+  let deps: Parameters<typeof terminate>[1];
+  const records = () => cloud.tables.RecordsTable as string;
+  const itemsOf = async (tenantId: string) =>
+    (await tableSnapshot(cloud, records())).filter((i) => i.includes(tenantId));
+
+  const request = (tenantId: string, modules: string[]) =>
+    api.tenantsApi({
+      method: 'POST',
+      route: '/v1/tenants/{id}/termination',
+      pathParameters: { id: tenantId },
+      headers: operator,
+      body: { modules },
+    });
+  /** A tenant with the full workload captured, and its termination requested. */
+  async function leavingTenant(modules = ['ciam', 'container-security']) {
+    const tenant = await createTenant(api, { openedAt: ago(200), modules });
+    const sent = await capture(api, tenant.apiKey, { events: workload(modules) });
+    expect(sent.status).toBe(202);
+    const requested = await request(tenant.id, modules);
+    expect(requested.status).toBe(202);
+    return { ...tenant, requestedAt: requested.body.modules[0].requestedAt as string };
+  }
+  const run = (
+    tenantId: string,
+    module: 'ciam' | 'container-security',
+    requestedAt: string,
+    overrides: Partial<typeof deps> = {},
+  ) => terminate({ tenantId, module, requestedAt }, { ...deps, ...overrides });
+
+  beforeAll(async () => {
+    cloud = await isolatedCloud();
+    api = await loadHttpFunctions(cloud);
+    const db = DynamoDBDocumentClient.from(cloud.clients.dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const tenantsTable = cloud.tables.TenantsTable as string;
+    deps = {
+      tenants: new DynamoTenantStore(db, tenantsTable),
+      terminations: new DynamoTerminationStore(db, tenantsTable),
+      data: new TenantDataStore(db, records(), cloud.clients.s3, cloud.buckets.DataBucket as string),
+      now: () => new Date(),
+      captureSettleMs: 200,
+      remainingMs: () => 60_000,
+    };
+  });
+  afterAll(() => cloud.destroy());
+
+  it('leaves only what the policy keeps, archives with their dates, a receipt, and other tenants untouched', async () => {
+    const bystander = await createTenant(api, { openedAt: ago(200) });
+    await capture(api, bystander.apiKey, { events: workload() });
+    const bystanderBefore = await itemsOf(bystander.id);
+    const tenant = await leavingTenant();
+
+    expect(await run(tenant.id, 'ciam', tenant.requestedAt)).toBe('completed');
+    expect(await run(tenant.id, 'container-security', tenant.requestedAt)).toBe('completed');
+
+    const left = (await itemsOf(tenant.id)).map((i) => JSON.parse(i));
+    const categories = left.map((i) => i.category.S).sort();
+    expect([...new Set(categories)].sort()).toEqual([
+      'admin-action-log',
+      'archive-object',
+      'product-configuration-data',
+      'version-management-data',
+    ]);
+    expect(categories.filter((c) => c === 'admin-action-log')).toHaveLength(4);
+
+    const archives = await bucketListing(cloud, 'archives/');
+    const mine = archives.filter((o) => o.key.includes(tenant.id));
+    const archived = mine.flatMap((o) => o.body.split('\n').map((line) => JSON.parse(line)));
+    expect(archived.map((r) => r.category).sort()).toEqual(
+      [
+        ...Array(4).fill('asset-management-data'),
+        ...Array(4).fill('business-operation-data'),
+        ...Array(4).fill('container-security-data'),
+      ].sort(),
+    );
+    for (const object of mine) {
+      const deleteAt = Date.parse(object.metadata['delete-at'] as string);
+      for (const line of object.body.split('\n')) {
+        const record = JSON.parse(line);
+        const due = Math.max(
+          Date.parse(tenant.requestedAt) + 30 * DAY_MS,
+          Date.parse(record.occurredAt) + 180 * DAY_MS,
+        );
+        expect(deleteAt).toBeGreaterThanOrEqual(due);
+        expect(deleteAt - due).toBeLessThan(3_600_000);
+      }
+    }
+
+    const receipts = (await bucketListing(cloud, `receipts/${tenant.id}/`)).map((o) => JSON.parse(o.body));
+    expect(receipts).toHaveLength(2);
+    const ciam = receipts.find((r) => r.module === 'ciam');
+    expect(ciam).toMatchObject({
+      tenantId: tenant.id,
+      policyVersion: POLICY_VERSION,
+      requestedAt: tenant.requestedAt,
+    });
+    expect(ciam.categories['user-operation-log'].deleted).toBe(12);
+    expect(ciam.categories['api-invocation-log'].deleted).toBe(4);
+    expect(ciam.categories['admin-action-log']).toMatchObject({ kept: 4, deleted: 0 });
+    const security = receipts.find((r) => r.module === 'container-security');
+    expect(security.categories['asset-management-data']).toMatchObject({ archived: 4 });
+    expect(JSON.stringify(receipts)).not.toMatch(/u-1|198\.51|srv-1/);
+
+    expect(await itemsOf(bystander.id)).toEqual(bystanderBefore);
+    const status = await api.tenantsApi({
+      method: 'GET',
+      route: '/v1/tenants/{id}/termination',
+      pathParameters: { id: tenant.id },
+      headers: operator,
+    });
+    expect(status.body).toMatchObject({ status: 'completed' });
+    const profile = await api.tenantsApi({
+      method: 'GET',
+      route: '/v1/tenants/{id}',
+      pathParameters: { id: tenant.id },
+      headers: operator,
+    });
+    expect(profile.body.status).toBe('terminated');
+    expect((await capture(api, tenant.apiKey, validRecord('user.login'))).status).toBe(410);
+  });
+
+  it('ends in the same state when it crashes after every I/O step and the hook comes back', async () => {
+    const steady = await leavingTenant(['ciam']);
+    expect(await run(steady.id, 'ciam', steady.requestedAt)).toBe('completed');
+    const crashing = await leavingTenant(['ciam']);
+
+    let budget = 0;
+    const flaky = new Proxy(deps.data, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (budget-- <= 0) throw new Error('injected crash');
+          return value.apply(target, args);
+        };
+      },
+    });
+    let outcome: string | undefined;
+    for (let crashes = 0; outcome !== 'completed'; crashes++) {
+      budget = crashes; // a crash after 0, 1, 2, … successful I/O steps, on every redelivery
+      outcome = await run(crashing.id, 'ciam', crashing.requestedAt, { data: flaky }).catch(() => 'crashed');
+      // A crashed run's lease lapses before the message comes back.
+      const job = await deps.terminations.job(crashing.id, 'ciam');
+      if (job?.leaseUntil) await deps.terminations.save({ ...job, leaseUntil: new Date(0).toISOString() });
+      expect(crashes).toBeLessThan(200);
+    }
+    const normalise = (items: string[], id: string) =>
+      items
+        .map((i) =>
+          i
+            .replaceAll(id, 'T')
+            .replace(
+              /"(requestedAt|capturedAt|occurredAt|deadline|dueSk|duePk|expiresAt|id|sk|pk)":\{"[SN]":"[^"]*"\}/g,
+              '',
+            ),
+        )
+        .sort();
+    expect(normalise(await itemsOf(crashing.id), crashing.id)).toEqual(
+      normalise(await itemsOf(steady.id), steady.id),
+    );
+    // The same counts; the kept-until instants differ by the milliseconds between the two workloads.
+    const receipt = async (id: string) =>
+      (await bucketListing(cloud, `receipts/${id}/`)).map((o) =>
+        Object.fromEntries(
+          Object.entries(JSON.parse(o.body).categories as Record<string, { keptUntil?: string }>).map(
+            ([c, { keptUntil: _k, ...n }]) => [c, n],
+          ),
+        ),
+      );
+    expect(await receipt(crashing.id)).toEqual(await receipt(steady.id));
+  });
+
+  it('runs once when the same hook arrives twice at the same time, with one receipt', async () => {
+    const tenant = await leavingTenant(['ciam']);
+    const outcomes = await Promise.all([
+      run(tenant.id, 'ciam', tenant.requestedAt),
+      run(tenant.id, 'ciam', tenant.requestedAt),
+    ]);
+    expect(outcomes.sort()).toEqual(['busy', 'completed']);
+    expect(await run(tenant.id, 'ciam', tenant.requestedAt)).toBe('already-completed');
+    expect(await bucketListing(cloud, `receipts/${tenant.id}/`)).toHaveLength(1);
+  });
+
+  it('removes a record that a capture in flight writes after the cleanup passed it', async () => {
+    const tenant = await leavingTenant(['ciam']);
+    let injected = false;
+    const racing = new Proxy(deps.data, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (name !== 'deleteAll' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const result = await value.apply(target, args);
+          if (!injected) {
+            injected = true;
+            // A capture that authenticated before the termination writes its record now.
+            const { DynamoRecordStore } = await import('#store/records');
+            const store = new DynamoRecordStore(
+              DynamoDBDocumentClient.from(cloud.clients.dynamodb),
+              records(),
+            );
+            await store.capture(
+              {
+                tenantId: tenant.id,
+                id: 'late-1',
+                type: 'user.login',
+                category: 'user-operation-log',
+                module: 'ciam',
+                occurredAt: new Date(),
+                fields: { userId: 'late' },
+                policyVersion: POLICY_VERSION,
+                deadline: null,
+                capturedAt: new Date(),
+              },
+              undefined,
+            );
+          }
+          return result;
+        };
+      },
+    });
+    expect(await run(tenant.id, 'ciam', tenant.requestedAt, { data: racing })).toBe('completed');
+    expect(injected).toBe(true);
+    const left = (await itemsOf(tenant.id)).map((i) => JSON.parse(i).category.S);
+    expect(new Set(left)).toEqual(new Set(['admin-action-log']));
+  });
+});
