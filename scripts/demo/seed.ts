@@ -27,7 +27,7 @@ const openedAt = new Date(Date.parse(`${yesterday}T00:00:00Z`) - (DAYS - 1) * 86
 const tenant = await call('/v1/tenants', operatorKey, {
   name: 'Demo tenant',
   modules: ['ciam'],
-  maxUsers: 150,
+  maxUsers: 200,
   region: 'DE',
   openedAt,
 });
