@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
@@ -13,6 +14,7 @@ import { json, notFound } from '#http/problem';
 import { requireEnv } from '#shared/config';
 import { secretFromEnv } from '#shared/secrets';
 import { NamedQueue } from '#store/queue';
+import { TenantDataStore } from '#store/tenant-data';
 import { DynamoTenantStore } from '#store/tenants';
 import { DynamoTerminationStore } from '#store/terminations';
 import { createTenant, readTenant, revokeKey, rotateKey } from './tenants.ts';
@@ -30,6 +32,12 @@ const terminationDeps = {
   hooks: new NamedQueue(
     new SQSClient({ useQueueUrlAsEndpoint: false }),
     requireEnv('TERMINATION_QUEUE_NAME'),
+  ),
+  receipts: new TenantDataStore(
+    db,
+    requireEnv('RECORDS_TABLE'),
+    new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
+    requireEnv('DATA_BUCKET'),
   ),
 };
 const operatorKey = secretFromEnv('OPERATOR_KEY');

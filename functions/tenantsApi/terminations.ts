@@ -20,6 +20,7 @@ export interface TerminationDeps {
   tenants: TenantStore;
   terminations: DynamoTerminationStore;
   hooks: NamedQueue;
+  receipts: { receipt(key: string): Promise<unknown> };
 }
 
 /** The hook message every termination consumer understands, whoever sends it. */
@@ -59,8 +60,11 @@ export async function requestTermination(tenantId: string, body: unknown, deps: 
   return { tenantId, modules: jobs.map(view) };
 }
 
-/** Where the terminations of a tenant stand (404 when none was requested). */
-export async function terminationStatus(tenantId: string, deps: Pick<TerminationDeps, 'terminations'>) {
+/** Where the terminations of a tenant stand, with the receipts of those completed (404 when none was requested). */
+export async function terminationStatus(
+  tenantId: string,
+  deps: Pick<TerminationDeps, 'terminations' | 'receipts'>,
+) {
   const jobs = await deps.terminations.jobs(tenantId);
   if (jobs.length === 0) throw notFound(`No termination was requested for tenant ${tenantId}.`);
   const status = jobs.every((j) => j.status === 'completed')
@@ -68,7 +72,10 @@ export async function terminationStatus(tenantId: string, deps: Pick<Termination
     : jobs.some((j) => j.status !== 'pending')
       ? 'running'
       : 'pending';
-  return { tenantId, status, modules: jobs.map(view) };
+  const receipts = await Promise.all(
+    jobs.flatMap((j) => (j.receiptKey ? [deps.receipts.receipt(j.receiptKey)] : [])),
+  );
+  return { tenantId, status, modules: jobs.map(view), ...(receipts.length ? { receipts } : {}) };
 }
 
 function view(job: TerminationJob) {

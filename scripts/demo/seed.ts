@@ -10,7 +10,11 @@ const operatorKey = process.env.OPERATOR_KEY ?? 'local-operator-key';
 const DAYS = 30;
 const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
-async function call(path: string, key: string, body?: unknown): Promise<any> {
+async function call(
+  path: string,
+  key: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${http}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: {
@@ -20,7 +24,7 @@ async function call(path: string, key: string, body?: unknown): Promise<any> {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, body: text ? JSON.parse(text) : {} };
 }
 
 const openedAt = new Date(Date.parse(`${yesterday}T00:00:00Z`) - (DAYS - 1) * 86_400_000).toISOString();

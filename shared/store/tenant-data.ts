@@ -1,4 +1,4 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -93,6 +93,12 @@ export class TenantDataStore {
         },
       }),
     );
+  }
+
+  /** Reads a receipt object back. */
+  async receipt(key: string): Promise<unknown> {
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return JSON.parse((await object.Body?.transformToString()) ?? 'null');
   }
 
   /** Writes a receipt object (JSON, no personal data). */

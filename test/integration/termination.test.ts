@@ -163,6 +163,11 @@ describe('termination', () => {
       headers: operator,
     });
     expect(status.body).toMatchObject({ status: 'completed' });
+    expect(status.body.receipts.map((r: { module: string }) => r.module).sort()).toEqual([
+      'ciam',
+      'container-security',
+    ]);
+    expect(status.body.receipts).toEqual(expect.arrayContaining(receipts));
     const profile = await api.tenantsApi({
       method: 'GET',
       route: '/v1/tenants/{id}',
