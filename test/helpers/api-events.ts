@@ -64,7 +64,7 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEventV2 {
 }
 
 /** A Lambda context good enough for middy and Powertools. */
-export function lambdaContext(name = 'test'): Context {
+export function lambdaContext(name = 'test', remainingMs = 10_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
@@ -74,7 +74,7 @@ export function lambdaContext(name = 'test'): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

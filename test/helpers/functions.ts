@@ -50,6 +50,16 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
 
 export type Api = Awaited<ReturnType<typeof loadHttpFunctions>>;
 
+/** The termination consumer (after loadHttpFunctions has pointed the configuration at the cloud). */
+export async function loadTerminateAccount() {
+  const { handler } = await import('../../functions/terminateAccount/handler.ts');
+  return (event: SQSEvent) =>
+    (handler as unknown as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>)(
+      event,
+      lambdaContext('terminateAccount', 120_000),
+    );
+}
+
 /** The statistics functions (after loadHttpFunctions has pointed the configuration at the cloud). */
 export async function loadStatsFunctions() {
   const enqueue = (await import('../../functions/aggregateDailyStats/handler.ts')).handler;

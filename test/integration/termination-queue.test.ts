@@ -1,0 +1,97 @@
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqsPoller } from '#local/sqs-consumer';
+import {
+  type Api,
+  bucketListing,
+  capture,
+  createTenant,
+  loadHttpFunctions,
+  loadTerminateAccount,
+  OPERATOR_KEY,
+} from '#test/functions';
+import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { validRecord } from '#test/records';
+
+// The termination hook path as deployed: the API sends hooks, the SQS consumer settles each message
+// alone, and a poison message ends in the DLQ after maxReceiveCount without holding back the others.
+describe('the termination queue', () => {
+  let cloud: IsolatedCloud;
+  let api: Api;
+  beforeAll(async () => {
+    cloud = await isolatedCloud();
+    api = await loadHttpFunctions(cloud);
+  });
+  afterAll(() => cloud.destroy());
+
+  it('completes a requested termination and moves a poison message to the DLQ', async () => {
+    const queue = cloud.queues.TerminationQueue as { url: string; arn: string };
+    const dlq = cloud.queues.TerminationDLQ as { url: string };
+    await cloud.clients.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '1' } }),
+    );
+    const tenant = await createTenant(api, { modules: ['ciam'] });
+    await capture(api, tenant.apiKey, { events: [validRecord('user.login'), validRecord('admin.action')] });
+    await cloud.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"tenantId": 42}' }),
+    );
+    const requested = await api.tenantsApi({
+      method: 'POST',
+      route: '/v1/tenants/{id}/termination',
+      pathParameters: { id: tenant.id },
+      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+      body: { modules: ['ciam'] },
+    });
+    expect(requested.status).toBe(202);
+
+    const poller = new SqsPoller(cloud.clients.sqs, {
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      region: 'eu-central-1',
+      batchSize: 1,
+      reportBatchItemFailures: true,
+      invoke: await loadTerminateAccount(),
+    });
+    const depth = async (url: string) => {
+      const { Attributes } = await cloud.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes?.ApproximateNumberOfMessages) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+      );
+    };
+    poller.start();
+    const deadline = Date.now() + 45_000;
+    while ((await depth(dlq.url)) === 0 || (await depth(queue.url)) > 0) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await poller.stop();
+
+    const { Messages = [] } = await cloud.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages.map((m) => m.Body)).toEqual(['{"tenantId": 42}']);
+    expect(await depth(queue.url)).toBe(0);
+    const status = await api.tenantsApi({
+      method: 'GET',
+      route: '/v1/tenants/{id}/termination',
+      pathParameters: { id: tenant.id },
+      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+    });
+    expect(status.body).toMatchObject({
+      status: 'completed',
+      receipts: [{ module: 'ciam', tenantId: tenant.id }],
+    });
+    expect(await bucketListing(cloud, `receipts/${tenant.id}/`)).toHaveLength(1);
+  });
+});
