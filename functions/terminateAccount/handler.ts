@@ -13,6 +13,7 @@ import { NamedQueue } from '#store/queue';
 import { TenantDataStore } from '#store/tenant-data';
 import { DynamoTenantStore } from '#store/tenants';
 import { DynamoTerminationStore } from '#store/terminations';
+import { eraseUser } from './erase.ts';
 import { terminate } from './terminate.ts';
 
 const logger = new Logger();

@@ -95,6 +95,11 @@ export class TenantDataStore {
     );
   }
 
+  /** Writes an item back as it is now (used to scrub a user from stored statistics). */
+  async replace(item: Item): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: item }));
+  }
+
   /** Reads a receipt object back. */
   async receipt(key: string): Promise<unknown> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));

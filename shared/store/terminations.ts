@@ -33,7 +33,24 @@ export interface TerminationJob {
   receiptKey?: string;
 }
 
+/** The erasure of one user's data; the user is named only by a hash, so no job or receipt holds the id. */
+export interface ErasureJob {
+  tenantId: string;
+  subject: string;
+  status: 'running' | 'completed';
+  requestedAt: string;
+  completedAt?: string;
+  erased: Record<string, number>;
+  checkpoint?: { pk?: string; after?: { pk: string; sk: string }; done?: boolean };
+  pending?: Array<{ pk: string; sk: string }>;
+  receiptKey?: string;
+}
+
 const tenantKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'PROFILE' });
+const erasureKey = (tenantId: string, subject: string) => ({
+  pk: `TENANT#${tenantId}`,
+  sk: `ERASURE#${subject}`,
+});
 const jobKey = (tenantId: string, module: string) => ({
   pk: `TENANT#${tenantId}`,
   sk: `TERMINATION#${module}`,
@@ -147,6 +164,21 @@ export class DynamoTerminationStore {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':terminated': 'terminated' },
       }),
+    );
+  }
+
+  async erasure(tenantId: string, subject: string): Promise<ErasureJob | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: erasureKey(tenantId, subject), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...job } = Item;
+    return job as unknown as ErasureJob;
+  }
+
+  async saveErasure(job: ErasureJob): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...erasureKey(job.tenantId, job.subject), ...job } }),
     );
   }
 

@@ -43,9 +43,16 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
   const tenantsApi = (await import('../../functions/tenantsApi/handler.ts'))
     .handler as unknown as HttpHandler;
   const statsApi = (await import('../../functions/statsApi/handler.ts')).handler as unknown as HttpHandler;
+  const erasureApi = (await import('../../functions/erasureApi/handler.ts'))
+    .handler as unknown as HttpHandler;
   const call = (handler: HttpHandler) => async (request: ApiRequest) =>
     readResponse(await handler(apiEvent(request), lambdaContext()));
-  return { capture: call(capture), tenantsApi: call(tenantsApi), statsApi: call(statsApi) };
+  return {
+    capture: call(capture),
+    tenantsApi: call(tenantsApi),
+    statsApi: call(statsApi),
+    erasureApi: call(erasureApi),
+  };
 }
 
 export type Api = Awaited<ReturnType<typeof loadHttpFunctions>>;

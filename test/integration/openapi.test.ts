@@ -146,6 +146,33 @@ describe('the OpenAPI document', () => {
             lambdaContext(),
           ),
         ),
+      'POST /v1/users/{userId}/erasure 202': () =>
+        api.erasureApi({
+          method: 'POST',
+          route: '/v1/users/{userId}/erasure',
+          pathParameters: { userId: 'u-1' },
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        }),
+      'POST /v1/users/{userId}/erasure 400': () =>
+        api.erasureApi({
+          method: 'POST',
+          route: '/v1/users/{userId}/erasure',
+          pathParameters: { userId: 'x'.repeat(200) },
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        }),
+      'POST /v1/users/{userId}/erasure 401': () =>
+        api.erasureApi({
+          method: 'POST',
+          route: '/v1/users/{userId}/erasure',
+          pathParameters: { userId: 'u-1' },
+        }),
+      'POST /v1/users/{userId}/erasure 410': () =>
+        api.erasureApi({
+          method: 'POST',
+          route: '/v1/users/{userId}/erasure',
+          pathParameters: { userId: 'u-1' },
+          headers: { authorization: `Bearer ${terminated.apiKey}` },
+        }),
       'GET /console 200': () => api.statsApi({ method: 'GET', route: '/console' }),
       'GET /v1/stats 200': () => stats('/v1/stats', { date: yesterday }),
       'GET /v1/stats 400': () => stats('/v1/stats', { date: '2026-13-01' }),

@@ -282,4 +282,71 @@ describe('termination', () => {
     const left = (await itemsOf(tenant.id)).map((i) => JSON.parse(i).category.S);
     expect(new Set(left)).toEqual(new Set(['admin-action-log']));
   });
+
+  it('erases one user: their records, directory entry, statistics state and place in recent lists, with a receipt', async () => {
+    const tenant = await createTenant(api, { modules: ['ciam'], openedAt: ago(3) });
+    const day = ago(1).slice(0, 10);
+    const at = (h: number) => `${day}T${String(h).padStart(2, '0')}:00:00.000Z`;
+    await capture(api, tenant.apiKey, {
+      events: [
+        validRecord('user.registered', { userId: 'erase-me', occurredAt: at(1) }),
+        validRecord('user.login', { userId: 'erase-me', occurredAt: at(2) }),
+        validRecord('message.sms_sent', { userId: 'erase-me', occurredAt: at(3) }),
+        validRecord('user.registered', { userId: 'keep-me', occurredAt: at(4) }),
+        validRecord('user.login', { userId: 'keep-me', occurredAt: at(5) }),
+        validRecord('admin.action', { occurredAt: at(6) }),
+      ],
+    });
+    const db = DynamoDBDocumentClient.from(cloud.clients.dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const { aggregateTenantDay } = await import('../../functions/aggregateDailyStats/aggregate.ts');
+    const { DynamoStatsStore } = await import('#store/stats');
+    await aggregateTenantDay(tenant.id, day, {
+      tenants: deps.tenants,
+      stats: new DynamoStatsStore(db, records()),
+      now: () => new Date(),
+    });
+    const stats = async () =>
+      (
+        await api.statsApi({
+          method: 'GET',
+          route: '/v1/stats',
+          query: { date: day },
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        })
+      ).body;
+    const before = await stats();
+    expect(before.recentLogins.map((u: { userId: string }) => u.userId)).toEqual(['keep-me', 'erase-me']);
+
+    const requested = await api.erasureApi({
+      method: 'POST',
+      route: '/v1/users/{userId}/erasure',
+      pathParameters: { userId: 'erase-me' },
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    });
+    expect(requested.status).toBe(202);
+    const { eraseUser } = await import('../../functions/terminateAccount/erase.ts');
+    const hook = { tenantId: tenant.id, userId: 'erase-me', requestedAt: requested.body.requestedAt };
+    expect(await eraseUser(hook, deps)).toBe('completed');
+    expect(await eraseUser(hook, deps)).toBe('already-completed');
+
+    const everything = (await itemsOf(tenant.id)).join('\n');
+    expect(everything).not.toContain('erase-me');
+    expect(everything).toContain('keep-me');
+    const after = await stats();
+    expect(after.recentLogins.map((u: { userId: string }) => u.userId)).toEqual(['keep-me']);
+    expect({ ...after, recentLogins: [], recentRegistrations: [] }).toEqual({
+      ...before,
+      recentLogins: [],
+      recentRegistrations: [],
+    });
+    const [receipt] = (await bucketListing(cloud, requested.body.receipt)).map((o) => JSON.parse(o.body));
+    expect(receipt).toMatchObject({
+      kind: 'erasure-receipt',
+      subject: requested.body.subject,
+      erasedRecords: { 'user-operation-log': 3 },
+    });
+    expect(JSON.stringify(receipt)).not.toContain('erase-me');
+  });
 });
