@@ -49,15 +49,31 @@ function parseHook(record: SQSRecord) {
   return hook as { tenantId: string; module: ModuleId; requestedAt: string };
 }
 
+/** A per-user erasure {kind: 'erasure', tenantId, userId, requestedAt}, sent by the erasure API. */
+function parseErasure(body: Record<string, unknown>, messageId: string) {
+  if (
+    typeof body.tenantId !== 'string' ||
+    typeof body.userId !== 'string' ||
+    typeof body.requestedAt !== 'string'
+  ) {
+    throw new Error(`message ${messageId} is not an erasure request`);
+  }
+  return { tenantId: body.tenantId, userId: body.userId, requestedAt: body.requestedAt };
+}
+
 async function handleHook(record: SQSRecord, context: Context): Promise<void> {
-  const hook = parseHook(record);
-  const outcome = await terminate(hook, {
-    ...stores,
-    now: () => new Date(),
-    captureSettleMs,
-    remainingMs: () => context.getRemainingTimeInMillis(),
-  });
-  logger.info('termination step', { tenantId: hook.tenantId, module: hook.module, outcome });
+  const remainingMs = () => context.getRemainingTimeInMillis();
+  const body = JSON.parse(record.body) as Record<string, unknown>;
+  let outcome: string;
+  if (body.kind === 'erasure') {
+    const erasure = parseErasure(body, record.messageId);
+    outcome = await eraseUser(erasure, { ...stores, now: () => new Date(), remainingMs });
+    logger.info('erasure step', { tenantId: erasure.tenantId, outcome });
+  } else {
+    const hook = parseHook(record);
+    outcome = await terminate(hook, { ...stores, now: () => new Date(), captureSettleMs, remainingMs });
+    logger.info('termination step', { tenantId: hook.tenantId, module: hook.module, outcome });
+  }
   // Not finished in this invocation (or another run holds the job): hand the rest to a fresh one.
   if (outcome === 'continue' || outcome === 'busy') {
     await sqs.send(

@@ -29,7 +29,7 @@ describe('the termination queue', () => {
   });
   afterAll(() => cloud.destroy());
 
-  it('completes a requested termination and moves a poison message to the DLQ', async () => {
+  it('completes a requested termination and an erasure, and moves a poison message to the DLQ', async () => {
     const queue = cloud.queues.TerminationQueue as { url: string; arn: string };
     const dlq = cloud.queues.TerminationDLQ as { url: string };
     await cloud.clients.sqs.send(
@@ -40,6 +40,15 @@ describe('the termination queue', () => {
     await cloud.clients.sqs.send(
       new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"tenantId": 42}' }),
     );
+    const other = await createTenant(api, { modules: ['ciam'] });
+    await capture(api, other.apiKey, validRecord('user.login', { userId: 'gone-user' }));
+    const erasure = await api.erasureApi({
+      method: 'POST',
+      route: '/v1/users/{userId}/erasure',
+      pathParameters: { userId: 'gone-user' },
+      headers: { authorization: `Bearer ${other.apiKey}` },
+    });
+    expect(erasure.status).toBe(202);
     const requested = await api.tenantsApi({
       method: 'POST',
       route: '/v1/tenants/{id}/termination',
@@ -93,5 +102,7 @@ describe('the termination queue', () => {
       receipts: [{ module: 'ciam', tenantId: tenant.id }],
     });
     expect(await bucketListing(cloud, `receipts/${tenant.id}/`)).toHaveLength(1);
+    // The erasure went through the same consumer.
+    expect(await bucketListing(cloud, erasure.body.receipt)).toHaveLength(1);
   });
 });
