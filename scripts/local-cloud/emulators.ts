@@ -39,10 +39,34 @@ export const LOCAL_REGION = 'eu-central-1';
 /** Starts DynamoDB Local (Java, from the npm package) and fauxqs (S3 + SQS, in-process). */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   assertJava();
-  const dynamodbPort = options.dynamodbPort ?? (await freePort());
-  const awsPort = options.awsPort ?? (await freePort());
+  // A port found free can be taken by someone else before Java binds it: with ports of our own
+  // choosing, try again with fresh ones; a port the user asked for fails at once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({
+        ...options,
+        dynamodbPort: options.dynamodbPort ?? (await freePort()),
+        awsPort: options.awsPort ?? (await freePort()),
+      });
+    } catch (error) {
+      const chosenByUs = options.dynamodbPort === undefined || options.awsPort === undefined;
+      if (!chosenByUs || attempt >= 3 || !/Address already in use|EADDRINUSE/.test(String(error)))
+        throw error;
+    }
+  }
+}
+
+async function startOnce(
+  options: EmulatorOptions & { dynamodbPort: number; awsPort: number },
+): Promise<Emulators> {
+  const { dynamodbPort, awsPort } = options;
   if (options.dataDir) mkdirSync(`${options.dataDir}/dynamodb`, { recursive: true });
 
+  const fauxqs = await startFauxqs({
+    port: awsPort,
+    logger: false,
+    ...(options.dataDir ? { dataDir: `${options.dataDir}/fauxqs` } : {}),
+  });
   const java = spawnDynamoDbLocal({
     port: dynamodbPort,
     sharedDb: true,
@@ -55,15 +79,11 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   process.once('exit', killJava);
 
   const dynamodbEndpoint = `http://127.0.0.1:${dynamodbPort}`;
-  const fauxqs = await startFauxqs({
-    port: awsPort,
-    logger: false,
-    ...(options.dataDir ? { dataDir: `${options.dataDir}/fauxqs` } : {}),
-  });
   try {
     await waitForDynamoDb(dynamodbEndpoint, java);
   } catch (error) {
     killJava();
+    process.removeListener('exit', killJava);
     await fauxqs.stop();
     throw error;
   }

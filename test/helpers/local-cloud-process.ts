@@ -11,7 +11,18 @@ export function processesMatching(needle: string): string[] {
 }
 
 /** `npm start` on free ports, in its own process group as a terminal's foreground job would be. */
-export async function startLocalCloud() {
+export async function startLocalCloud(): ReturnType<typeof startOnce> {
+  // Ports found free may be taken before the local cloud binds them: then try fresh ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use|EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnce() {
   const ports = {
     http: await freePort(),
     lambda: await freePort(),
