@@ -1,4 +1,9 @@
-import { type CategoryDeclaration, POLICY, type RetentionRule } from './declarations.ts';
+import {
+  type CategoryDeclaration,
+  type OperationalRecordDeclaration,
+  POLICY,
+  type RetentionRule,
+} from './declarations.ts';
 import { ModuleUnavailableError, UnknownCategoryError, UnknownRecordTypeError } from './errors.ts';
 
 export type ModuleId = keyof typeof POLICY.modules;
@@ -42,12 +47,16 @@ export function recordTypes(): readonly RecordType[] {
   return Object.keys(POLICY.recordTypes) as RecordType[];
 }
 
+/** A category or an operational record the project keeps; throws UnknownCategoryError otherwise. */
+export function declarationOf(id: string): CategoryDeclaration | OperationalRecordDeclaration {
+  const operational: Record<string, OperationalRecordDeclaration> = POLICY.operational;
+  // Own keys only, as in categoryOf: "constructor" is no declaration.
+  return Object.hasOwn(operational, id) ? (operational[id] as OperationalRecordDeclaration) : category(id);
+}
+
 /** The rule of a category or of an operational record the project keeps. */
 export function ruleOf(id: string): RetentionRule {
-  const operational: Record<string, { rule: RetentionRule }> = POLICY.operational;
-  return Object.hasOwn(operational, id)
-    ? (operational[id] as { rule: RetentionRule }).rule
-    : category(id).rule;
+  return declarationOf(id).rule;
 }
 
 /** Fields a category may store (dotted paths for nested fields). */

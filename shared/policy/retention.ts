@@ -1,4 +1,4 @@
-import { ruleOf } from './catalog.ts';
+import { declarationOf, ruleOf } from './catalog.ts';
 import { RuleMismatchError } from './errors.ts';
 
 /** One day: retention is counted in exact 24-hour days from the record's own UTC instant. */
@@ -61,21 +61,19 @@ export function ttlEpochSeconds(deadline: Date): number {
 
 /**
  * Whole days after an S3 object's creation at which a lifecycle rule may expire it without ever
- * deleting a record early: the backstop behind the sweep's exact deletions. Archives are written at
- * termination, so no archived record's deletion date is later than creation + max(grace, minimum);
- * receipts are kept a fixed time from their creation. S3 rounds expiry up to the next midnight UTC,
- * so the rule can only act later than this, never earlier.
+ * deleting a record early: the backstop behind the sweep's exact deletions.
  */
 export function s3ExpirationBackstopDays(id: string): number {
-  const rule = ruleOf(id);
-  switch (rule.kind) {
-    case 'archiveOnTermination':
-      return Math.max(rule.graceDays, rule.minDays);
-    case 'fixed':
-      return rule.days;
-    default:
-      throw new RuleMismatchError(`${id} has no fixed expiry in object storage`);
-  }
+  const declared = declarationOf(id);
+  const { rule } = declared;
+  // Archives are written at (or after) termination, so no archived record is due later than the
+  // object's creation + max(grace, minimum); a receipt is kept a fixed time from its creation.
+  // The extra day: a record's own time can lie a little after the object's creation (capture
+  // accepts an occurredAt minutes in the future, and client, Lambda and S3 clocks differ), and S3
+  // counts from the object's creation. S3 then rounds up to the next midnight UTC, never down.
+  if (rule.kind === 'archiveOnTermination') return Math.max(rule.graceDays, rule.minDays) + 1;
+  if (rule.kind === 'fixed' && declared.storage === 's3') return rule.days + 1;
+  throw new RuleMismatchError(`${id} is not kept in object storage for a bounded time`);
 }
 
 /** The number of days of a `fixed` rule (for settings such as log retention that take days). */

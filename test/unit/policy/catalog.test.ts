@@ -29,6 +29,19 @@ describe('record types', () => {
     expect(found.impliedResult).toBe(result);
   });
 
+  it.each([
+    ['security.asset', 'asset-management-data'],
+    ['security.container_event', 'container-security-data'],
+    ['security.business_report', 'business-operation-data'],
+    ['security.product_config', 'product-configuration-data'],
+    ['security.version', 'version-management-data'],
+  ])('files %s under %s, with no implied result', (type, category) => {
+    const found = categoryOf(type);
+    expect(found.id).toBe(category);
+    expect(found.module).toBe('container-security');
+    expect(found.impliedResult).toBeUndefined();
+  });
+
   it('gives every Container Security category a record type', () => {
     const covered = new Set(recordTypes().map((t) => categoryOf(t).id));
     for (const id of Object.keys(POLICY.categories)) {

@@ -5,12 +5,9 @@ import {
   DAY_MS,
   isPastDeadline,
   isReadable,
-  listCategories,
   RuleMismatchError,
   retentionDeadline,
-  s3ExpirationBackstopDays,
   type TenantModuleState,
-  ttlEpochSeconds,
   UnknownCategoryError,
 } from '#policy/index';
 
@@ -31,8 +28,20 @@ describe('fixed(180): admin action logs, product configuration, version manageme
   it.each(fixedCategories)('%s is readable one millisecond before its deadline and not at it', (id) => {
     expect(isReadable(id, t0, active, at(t0, 180, -1))).toBe(true);
     expect(isReadable(id, t0, active, at(t0, 180))).toBe(false);
-    expect(isPastDeadline(id, t0, active, at(t0, 180, 1000))).toBe(true);
+    expect(isReadable(id, t0, active, at(t0, 180, 1))).toBe(false);
+  });
+
+  it.each(fixedCategories)('%s is past its deadline one second after it, not one second before', (id) => {
     expect(isPastDeadline(id, t0, active, at(t0, 180, -1000))).toBe(false);
+    expect(isPastDeadline(id, t0, active, at(t0, 180, 1000))).toBe(true);
+  });
+
+  it('refuses at capture a record exactly 180 days old, and accepts one a millisecond younger', () => {
+    const now = new Date('2026-09-01T00:00:00.000Z');
+    expect(isPastDeadline('admin-action-log', at(now, -180), active, now)).toBe(true);
+    expect(isPastDeadline('admin-action-log', at(now, -180, 1), active, now)).toBe(false);
+    expect(isPastDeadline('admin-action-log', at(now, -181), active, now)).toBe(true);
+    expect(isPastDeadline('admin-action-log', at(now, -179), active, now)).toBe(false);
   });
 
   it('counts exact days across a leap day', () => {
@@ -40,6 +49,9 @@ describe('fixed(180): admin action logs, product configuration, version manageme
     // 2024-02-28 + 180 days crosses 29 February: 2 days to 1 March, 178 more = 26 August.
     expect(retentionDeadline('admin-action-log', leap, active)?.toISOString()).toBe(
       '2024-08-26T12:00:00.000Z',
+    );
+    expect(retentionDeadline('admin-action-log', leap, active)?.getTime()).toBe(
+      leap.getTime() + 180 * 86_400_000,
     );
     const noLeap = new Date('2025-02-28T12:00:00.000Z');
     expect(retentionDeadline('admin-action-log', noLeap, active)?.toISOString()).toBe(
@@ -61,6 +73,7 @@ describe('untilTermination and untilDeletedOrTermination', () => {
     expect(retentionDeadline(id, t0, active)).toBeNull();
     expect(captureDeadline(id, t0)).toBeNull();
     expect(isReadable(id, t0, active, at(t0, 5000))).toBe(true);
+    expect(isPastDeadline(id, t0, active, at(t0, 5000))).toBe(false);
   });
 
   it.each(kept)('%s is due at the first moment of termination', (id) => {
@@ -68,6 +81,12 @@ describe('untilTermination and untilDeletedOrTermination', () => {
     expect(retentionDeadline(id, t0, terminatedAt(end))).toEqual(end);
     expect(isReadable(id, t0, terminatedAt(end), new Date(end.getTime() - 1))).toBe(true);
     expect(isReadable(id, t0, terminatedAt(end), end)).toBe(false);
+    expect(isPastDeadline(id, t0, terminatedAt(end), new Date(end.getTime() + 1000))).toBe(true);
+  });
+
+  it.each(kept)('%s arriving after termination is already past its deadline', (id) => {
+    const end = at(t0, 42);
+    expect(isPastDeadline(id, at(end, 0, 1), terminatedAt(end), at(end, 0, 2))).toBe(true);
   });
 });
 
@@ -76,6 +95,8 @@ describe('archiveOnTermination(min 180, grace 30)', () => {
 
   it.each(archived)('%s has no deadline while the tenant uses the feature', (id) => {
     expect(retentionDeadline(id, t0, active)).toBeNull();
+    expect(captureDeadline(id, t0)).toBeNull();
+    expect(isReadable(id, t0, active, at(t0, 5000))).toBe(true);
   });
 
   it.each([
@@ -95,10 +116,20 @@ describe('archiveOnTermination(min 180, grace 30)', () => {
     }
   });
 
-  it('is never deleted before the 180-day minimum, to the millisecond', () => {
-    const end = at(t0, 1);
-    expect(isReadable('container-security-data', t0, terminatedAt(end), at(t0, 180, -1))).toBe(true);
-    expect(isReadable('container-security-data', t0, terminatedAt(end), at(t0, 180))).toBe(false);
+  it.each(archived)('%s is never deleted before the 180-day minimum, to the millisecond', (id) => {
+    const state = terminatedAt(at(t0, 1));
+    expect(isReadable(id, t0, state, at(t0, 180, -1))).toBe(true);
+    expect(isReadable(id, t0, state, at(t0, 180))).toBe(false);
+    expect(isPastDeadline(id, t0, state, at(t0, 180, -1000))).toBe(false);
+    expect(isPastDeadline(id, t0, state, at(t0, 180, 1000))).toBe(true);
+  });
+
+  it.each(archived)('%s is kept exactly 30 days past a late termination, to the millisecond', (id) => {
+    const state = terminatedAt(at(t0, 179));
+    expect(isReadable(id, t0, state, at(t0, 209, -1))).toBe(true);
+    expect(isReadable(id, t0, state, at(t0, 209))).toBe(false);
+    expect(isPastDeadline(id, t0, state, at(t0, 209, -1000))).toBe(false);
+    expect(isPastDeadline(id, t0, state, at(t0, 209, 1000))).toBe(true);
   });
 
   it('is kept exactly 30 days past a late termination, across a leap day', () => {
@@ -109,40 +140,25 @@ describe('archiveOnTermination(min 180, grace 30)', () => {
     );
   });
 
+  it('counts the 180-day minimum across a leap day', () => {
+    const end = new Date('2024-01-20T00:00:00.000Z');
+    // 2023-09-03 + 180 days is 1 March 2024 because of 29 February (2 March a year earlier).
+    expect(archiveDeletionDate('container-security-data', new Date('2023-09-03T00:00:00.000Z'), end)).toEqual(
+      new Date('2024-03-01T00:00:00.000Z'),
+    );
+  });
+
   it('refuses to compute an archive date for a category that is not archived', () => {
     expect(() => archiveDeletionDate('user-operation-log', t0, t0)).toThrow(RuleMismatchError);
+    expect(() => archiveDeletionDate('admin-action-log', t0, t0)).toThrow(RuleMismatchError);
   });
 });
 
-describe('helpers for storage', () => {
-  it('rounds the DynamoDB TTL up, so TTL never fires before the deadline', () => {
-    expect(ttlEpochSeconds(new Date('2026-01-01T00:00:00.000Z'))).toBe(1767225600);
-    expect(ttlEpochSeconds(new Date('2026-01-01T00:00:00.001Z'))).toBe(1767225601);
-    expect(ttlEpochSeconds(new Date('2026-01-01T00:00:00.999Z'))).toBe(1767225601);
-  });
-
-  it('sets every S3 backstop no earlier than the latest deadline an object can hold', () => {
-    for (const c of listCategories().filter((x) => x.rule.kind === 'archiveOnTermination')) {
-      // An archive object is written at (or after) termination T; its youngest record is due at T + 180 d.
-      const termination = at(t0, 0);
-      const latest = archiveDeletionDate(c.id, termination, termination);
-      const backstop = at(termination, s3ExpirationBackstopDays(c.id));
-      expect(backstop.getTime()).toBeGreaterThanOrEqual(latest.getTime());
-      // …and an old record's grace period ends earlier still.
-      expect(backstop.getTime()).toBeGreaterThanOrEqual(
-        archiveDeletionDate(c.id, at(t0, -900), termination).getTime(),
-      );
-    }
-    expect(s3ExpirationBackstopDays('deletion-receipt')).toBe(1095);
-    expect(() => s3ExpirationBackstopDays('user-operation-log')).toThrow(RuleMismatchError);
-  });
-
+describe('undeclared ids and operational records', () => {
   it('rejects an undeclared category', () => {
     expect(() => retentionDeadline('email-addresses', t0, active)).toThrow(UnknownCategoryError);
   });
-});
 
-describe('operational records', () => {
   it('keeps a deletion receipt for its own fixed time, and never confuses prototype keys with rules', () => {
     expect(retentionDeadline('deletion-receipt', t0, active)).toEqual(at(t0, 1095));
     expect(() => retentionDeadline('constructor', t0, active)).toThrow(UnknownCategoryError);

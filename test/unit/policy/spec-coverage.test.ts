@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ciam } from '#policy/ciam';
+import { containerSecurity } from '#policy/container-security';
 import { allowedFields, categoriesOf, listCategories, POLICY, secretFields } from '#policy/index';
 
 // SPEC §1, restated as the test's own table: a category missing from the policy module, or one
@@ -96,9 +98,67 @@ describe('the policy module against SPEC §1', () => {
     }
   });
 
+  it('keeps Container Security to APPID, UIN, basic server data and the report figures it names', () => {
+    expect(allowedFields('asset-management-data')).toEqual(
+      expect.arrayContaining(['appId', 'uin', 'serverId']),
+    );
+    expect(allowedFields('business-operation-data')).toEqual([
+      'reportType',
+      'count',
+      'purchasedResources',
+      'imageLicences',
+      'logStorageGb',
+    ]);
+  });
+
+  it('flags the q-token as the only secret: it may be stored only as a keyed hash', () => {
+    for (const c of listCategories())
+      expect(secretFields(c.id)).toEqual(c.id === 'admin-action-log' ? ['camContext.qToken'] : []);
+  });
+
+  it('keeps every category in DynamoDB while in use, on a contract basis', () => {
+    for (const c of listCategories()) {
+      expect(c.storage).toBe('dynamodb');
+      expect(c.legalBasis).toBe('contract');
+    }
+  });
+
   it('names the twelve security report kinds of the Container Security policy', () => {
     const kinds = listCategories().find((c) => c.id === 'business-operation-data')?.values?.reportType;
     expect(kinds).toHaveLength(12);
     expect(kinds).toEqual(expect.arrayContaining(['container-escape', 'reverse-shell', 'high-risk-syscall']));
+  });
+});
+
+describe('the declarations hold together', () => {
+  it('files every record type under a declared category', () => {
+    for (const [type, { category }] of Object.entries(POLICY.recordTypes))
+      expect(Object.keys(POLICY.categories), type).toContain(category);
+  });
+
+  it('declares the module of every category', () => {
+    for (const c of listCategories()) expect(Object.keys(POLICY.modules), c.id).toContain(c.module);
+  });
+
+  it('loses no declaration when the modules are put together (no id declared twice)', () => {
+    const modules = [ciam, containerSecurity];
+    const categoryIds = modules.flatMap((m) => Object.keys(m.categories));
+    const types = modules.flatMap((m) => Object.keys(m.recordTypes));
+    expect(new Set(categoryIds).size).toBe(categoryIds.length);
+    expect(new Set(types).size).toBe(types.length);
+    expect(Object.keys(POLICY.categories)).toHaveLength(categoryIds.length);
+    expect(Object.keys(POLICY.recordTypes)).toHaveLength(types.length);
+    for (const id of Object.keys(POLICY.operational)) expect(categoryIds).not.toContain(id);
+  });
+
+  it('gives every operational record a reason and a fixed time, since none is kept while in use', () => {
+    for (const [id, d] of Object.entries(POLICY.operational)) {
+      expect(d.reason.length, id).toBeGreaterThan(0);
+      expect(d.rule.kind, id).toBe('fixed');
+    }
+    expect(POLICY.operational['deletion-receipt']).toMatchObject({
+      storage: 's3',
+      rule: { kind: 'fixed', days: 1095 },
+    });
   });
 });

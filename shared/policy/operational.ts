@@ -1,0 +1,40 @@
+import { fixed } from './rules.ts';
+import type { OperationalRecordDeclaration } from './types.ts';
+
+// Records the project itself keeps to run and to prove what it did. None holds personal data, so
+// none is a category of SPEC §1; their retention is still declared here, as every retention is.
+
+export const operational = {
+  'deletion-receipt': {
+    name: 'Deletion receipt',
+    // Three years: long enough to answer an audit of a termination or erasure after the fact.
+    reason: 'evidence for audits that a termination or erasure was carried out; holds no personal data',
+    storage: 's3',
+    rule: fixed(1095),
+  },
+  'function-logs': {
+    name: 'Function logs',
+    reason: 'operating and troubleshooting the functions; logs carry no personal data by design',
+    storage: 'logs',
+    rule: fixed(30),
+  },
+  'dead-letters': {
+    name: 'Queue messages that could not be processed (termination hooks, statistics jobs)',
+    reason: 'time for an operator to inspect and redrive a poison message; messages hold only ids and times',
+    storage: 'sqs',
+    rule: fixed(14),
+  },
+  'directory-deletion-marker': {
+    name: 'Marker of a deleted user or application',
+    reason:
+      'only its id and deletion time, so an event that arrives late cannot re-create the deleted object',
+    storage: 'dynamodb',
+    rule: fixed(30),
+  },
+  's3-leftovers': {
+    name: 'Incomplete multipart uploads and noncurrent object versions',
+    reason: 'never useful; removed as soon as S3 lifecycle allows',
+    storage: 's3',
+    rule: fixed(1),
+  },
+} as const satisfies Readonly<Record<string, OperationalRecordDeclaration>>;
