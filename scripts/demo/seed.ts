@@ -42,8 +42,8 @@ if (tenant.status !== 201)
 const { id: tenantId, apiKey } = tenant.body as { id: string; apiKey: string };
 
 const records = demoTraffic(yesterday, DAYS);
-for (let i = 0; i < records.length; i += 100) {
-  const sent = await call('/v1/events', apiKey, { events: records.slice(i, i + 100) });
+for (let i = 0; i < records.length; i += 25) {
+  const sent = await call('/v1/events', apiKey, { events: records.slice(i, i + 25) });
   if (sent.status !== 202) throw new Error(`Capture answered ${sent.status}: ${JSON.stringify(sent.body)}`);
 }
 console.log(`captured ${records.length} records over ${DAYS} days for tenant ${tenantId}`);

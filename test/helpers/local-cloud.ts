@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import { localClients } from '#local/cloud';
 import { type ProvisionedCloud, provision } from '#local/provision';
@@ -27,4 +28,18 @@ export async function isolatedCloud(): Promise<IsolatedCloud> {
       clients.sqs.destroy();
     },
   };
+}
+
+/** Messages on a queue, visible or in flight. */
+export async function queueDepth(cloud: IsolatedCloud, url: string): Promise<number> {
+  const { Attributes } = await cloud.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
 }

@@ -1,12 +1,8 @@
-import {
-  GetQueueAttributesCommand,
-  SendMessageCommand,
-  SetQueueAttributesCommand,
-} from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsPoller } from '#local/sqs-consumer';
-import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { type IsolatedCloud, isolatedCloud, queueDepth } from '#test/local-cloud';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,18 +39,7 @@ describe('the local SQS consumer', () => {
     cloud.clients.sqs.send(
       new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(body) }),
     );
-  const depth = async (url: string) => {
-    const { Attributes } = await cloud.clients.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes?.ApproximateNumberOfMessages) +
-      Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
-    );
-  };
+  const depth = (url: string) => queueDepth(cloud, url);
 
   it('delivers the real SQS event shape and deletes a batch that succeeded', async () => {
     await send({ tenantId: 't-1', module: 'ciam', requestedAt: '2026-11-22T00:00:00.000Z' });

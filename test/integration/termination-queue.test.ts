@@ -1,9 +1,4 @@
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SetQueueAttributesCommand,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsPoller } from '#local/sqs-consumer';
 import {
@@ -15,7 +10,7 @@ import {
   loadTerminateAccount,
   OPERATOR_KEY,
 } from '#test/functions';
-import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { type IsolatedCloud, isolatedCloud, queueDepth } from '#test/local-cloud';
 import { validRecord } from '#test/records';
 
 // The termination hook path as deployed: the API sends hooks, the SQS consumer settles each message
@@ -66,18 +61,7 @@ describe('the termination queue', () => {
       reportBatchItemFailures: true,
       invoke: await loadTerminateAccount(),
     });
-    const depth = async (url: string) => {
-      const { Attributes } = await cloud.clients.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return (
-        Number(Attributes?.ApproximateNumberOfMessages) +
-        Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
-      );
-    };
+    const depth = (url: string) => queueDepth(cloud, url);
     poller.start();
     const deadline = Date.now() + 45_000;
     while ((await depth(dlq.url)) === 0 || (await depth(queue.url)) > 0) {

@@ -229,6 +229,32 @@ describe('termination', () => {
     expect(await receipt(crashing.id)).toEqual(await receipt(steady.id));
   });
 
+  it('hands the rest to a fresh invocation when time runs short, and finishes the same', async () => {
+    const steady = await leavingTenant(['ciam']);
+    expect(await run(steady.id, 'ciam', steady.requestedAt)).toBe('completed');
+    const slow = await leavingTenant(['ciam']);
+    // Each invocation has time for two pages only.
+    let outcome: string | undefined;
+    let invocations = 0;
+    while (outcome !== 'completed') {
+      invocations++;
+      let left = 3;
+      outcome = await run(slow.id, 'ciam', slow.requestedAt, {
+        remainingMs: () => (left-- > 0 ? 60_000 : 1_000),
+      });
+      expect(invocations).toBeLessThan(200);
+    }
+    expect(invocations).toBeGreaterThan(5);
+    const counts = async (id: string) =>
+      (await bucketListing(cloud, `receipts/${id}/`)).map((o) =>
+        Object.entries(JSON.parse(o.body).categories as Record<string, { deleted: number; kept: number }>)
+          .map(([c, n]) => [c, n.deleted, n.kept])
+          .sort(),
+      );
+    expect(await counts(slow.id)).toEqual(await counts(steady.id));
+    expect((await itemsOf(slow.id)).length).toBe((await itemsOf(steady.id)).length);
+  });
+
   it('runs once when the same hook arrives twice at the same time, with one receipt', async () => {
     const tenant = await leavingTenant(['ciam']);
     const outcomes = await Promise.all([
