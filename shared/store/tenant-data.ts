@@ -5,7 +5,6 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ttlEpochSeconds } from '#policy/index';
 import { dueKey, RECORD_SHARDS } from './record-keys.ts';
 
 export type Item = Record<string, unknown>;
@@ -77,6 +76,7 @@ export class TenantDataStore {
         Metadata: { 'delete-at': deleteAt.toISOString(), tenant: tenantId },
       }),
     );
+    // No TTL on this entry: it is how the sweep finds the object, so only the sweep may remove it.
     const entry = { pk: `T#${tenantId}#ARCHIVES`, sk: key };
     await this.db.send(
       new PutCommand({
@@ -88,7 +88,6 @@ export class TenantDataStore {
           bucket: this.bucket,
           records: records.length,
           deadline: deleteAt.toISOString(),
-          expiresAt: ttlEpochSeconds(deleteAt),
           ...dueKey(deleteAt, entry.pk, entry.sk),
         },
       }),
