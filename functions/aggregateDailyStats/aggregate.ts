@@ -51,7 +51,7 @@ async function computeDay(
   previous: Awaited<ReturnType<DynamoStatsStore['rollup']>>,
   deps: { stats: DynamoStatsStore; now: () => Date },
 ) {
-  const records = await deps.stats.dayRecords(tenant.id, date);
+  const records = await deps.stats.dayRecords(tenant.id, date, deps.now());
   const userIds = [...new Set(records.flatMap((r) => (r.userId ? [r.userId] : [])))];
   const states = await deps.stats.userStates(tenant.id, userIds);
   const { rollup, states: changed } = rollupDay(date, records, previous, states);

@@ -1,5 +1,5 @@
 import { captureDeadline, ttlEpochSeconds } from '#policy/index';
-import { directoryKey } from '#store/record-keys';
+import { directoryKey, dueKey } from '#store/record-keys';
 import type { DirectoryChange } from '#store/records';
 
 /** What the directory needs from a record. */
@@ -81,7 +81,10 @@ export function directoryChangeOf(record: DirectoryInput): DirectoryChange | und
   }
 }
 
-/** Replaces the entry with a bare marker (no attributes), kept only as long as the policy says. */
+/**
+ * Replaces the entry with a bare marker (no attributes), kept only as long as the policy says: its
+ * own time and category let reads and the sweep ask the policy, the due key lets the sweep find it.
+ */
 function deletionMarker(key: { pk: string; sk: string }, deletedAt: Date, order: string): DirectoryChange {
   const until = captureDeadline('directory-deletion-marker', deletedAt);
   return {
@@ -90,7 +93,14 @@ function deletionMarker(key: { pk: string; sk: string }, deletedAt: Date, order:
     item: {
       deletedAt: order,
       category: 'directory-deletion-marker',
-      ...(until ? { expiresAt: ttlEpochSeconds(until) } : {}),
+      occurredAt: deletedAt.toISOString(),
+      ...(until
+        ? {
+            deadline: until.toISOString(),
+            expiresAt: ttlEpochSeconds(until),
+            ...dueKey(until, key.pk, key.sk),
+          }
+        : {}),
     },
     condition: 'attribute_not_exists(deletedAt) OR deletedAt < :order',
     names: {},

@@ -14,9 +14,11 @@ import { json, notFound } from '#http/problem';
 import { requireEnv } from '#shared/config';
 import { secretFromEnv } from '#shared/secrets';
 import { NamedQueue } from '#store/queue';
+import { DynamoSweepLog } from '#store/sweeps';
 import { TenantDataStore } from '#store/tenant-data';
 import { DynamoTenantStore } from '#store/tenants';
 import { DynamoTerminationStore } from '#store/terminations';
+import { recentSweeps } from './sweeps.ts';
 import { createTenant, readTenant, revokeKey, rotateKey } from './tenants.ts';
 import { requestTermination, terminationStatus } from './terminations.ts';
 
@@ -40,6 +42,7 @@ const terminationDeps = {
     requireEnv('DATA_BUCKET'),
   ),
 };
+const sweeps = new DynamoSweepLog(db, requireEnv('TENANTS_TABLE'));
 const operatorKey = secretFromEnv('OPERATOR_KEY');
 
 type Event = APIGatewayProxyEventV2;
@@ -98,11 +101,18 @@ const routes: Array<Route<Event, APIGatewayProxyResultV2>> = [
   {
     method: 'GET',
     path: '/v1/tenants/{id}/termination',
-    handler: async (event: Event) => json(200, await terminationStatus(param(event, 'id'), terminationDeps)),
+    handler: async (event: Event) =>
+      json(200, await terminationStatus(param(event, 'id'), terminationDeps, new Date())),
+  },
+  {
+    method: 'GET',
+    path: '/v1/ops/sweeps',
+    handler: async (event: Event) =>
+      json(200, await recentSweeps(event.queryStringParameters, sweeps, new Date())),
   },
 ];
 
-/** The operator's tenant API: every route needs the operator key. */
+/** The operator's API (tenants, terminations, sweep status): every route needs the operator key. */
 export const handler = middy<Event, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(problemErrors(logger))

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { badRequest, notFound, unprocessable } from '#http/problem';
 import { type ModuleId, POLICY } from '#policy/index';
+import { isExpired } from '#store/expiry';
 import type { NamedQueue } from '#store/queue';
 import type { TenantStore } from '#store/tenants';
 import type { DynamoTerminationStore, TerminationJob } from '#store/terminations';
@@ -64,6 +65,7 @@ export async function requestTermination(tenantId: string, body: unknown, deps: 
 export async function terminationStatus(
   tenantId: string,
   deps: Pick<TerminationDeps, 'terminations' | 'receipts'>,
+  now: Date,
 ) {
   const jobs = await deps.terminations.jobs(tenantId);
   if (jobs.length === 0) throw notFound(`No termination was requested for tenant ${tenantId}.`);
@@ -72,9 +74,13 @@ export async function terminationStatus(
     : jobs.some((j) => j.status !== 'pending')
       ? 'running'
       : 'pending';
-  const receipts = await Promise.all(
-    jobs.flatMap((j) => (j.receiptKey ? [deps.receipts.receipt(j.receiptKey)] : [])),
+  // A receipt past its own retention is no longer shown, even before the sweep has deleted it.
+  const receiptKeys = jobs.flatMap((j) =>
+    j.receiptKey && !isExpired({ category: 'deletion-receipt', occurredAt: j.completedAt }, now)
+      ? [j.receiptKey]
+      : [],
   );
+  const receipts = await Promise.all(receiptKeys.map((key) => deps.receipts.receipt(key)));
   return { tenantId, status, modules: jobs.map(view), ...(receipts.length ? { receipts } : {}) };
 }
 

@@ -73,19 +73,24 @@ export async function eraseUser(
 
   const completedAt = deps.now().toISOString();
   const receiptKey = `receipts/${hook.tenantId}/erasure-${subject}.json`;
-  await deps.data.putReceipt(receiptKey, {
-    kind: 'erasure-receipt',
-    tenantId: hook.tenantId,
-    subject,
-    policyVersion: POLICY_VERSION,
-    requestedAt: job.requestedAt,
-    completedAt,
-    erasedRecords: job.erased,
-    erasedAlso: ['user-attributes', 'statistical-data (per-user state, recent-user lists)'],
-    keptByDesign: {
-      'admin-action-log': 'names cloud accounts, not end users; kept 180 days from each record',
+  await deps.data.putReceipt(
+    hook.tenantId,
+    receiptKey,
+    {
+      kind: 'erasure-receipt',
+      tenantId: hook.tenantId,
+      subject,
+      policyVersion: POLICY_VERSION,
+      requestedAt: job.requestedAt,
+      completedAt,
+      erasedRecords: job.erased,
+      erasedAlso: ['user-attributes', 'statistical-data (per-user state, recent-user lists)'],
+      keptByDesign: {
+        'admin-action-log': 'names cloud accounts, not end users; kept 180 days from each record',
+      },
     },
-  });
+    new Date(completedAt),
+  );
   Object.assign(job, { status: 'completed', completedAt, receiptKey });
   delete job.checkpoint;
   await deps.terminations.saveErasure(job);

@@ -1,5 +1,6 @@
 import {
   archiveDeletionDate,
+  archiveWindowOf,
   type ModuleId,
   POLICY_VERSION,
   retentionDeadline,
@@ -29,6 +30,7 @@ export type TerminationOutcome = 'completed' | 'already-completed' | 'continue' 
 type Step = { pk: string; records: boolean };
 
 const SAFETY_MS = 15_000;
+const ARCHIVE_WRITES_IN_FLIGHT = 8;
 
 /**
  * Carries out one module's termination for one tenant, exactly as the policy says: delete, archive
@@ -89,15 +91,20 @@ export async function terminate(
 
   const completedAt = deps.now().toISOString();
   const receiptKey = `receipts/${hook.tenantId}/${hook.module}-${job.requestedAt.replaceAll(':', '')}.json`;
-  await deps.data.putReceipt(receiptKey, {
-    kind: 'termination-receipt',
-    tenantId: hook.tenantId,
-    module: hook.module,
-    policyVersion: POLICY_VERSION,
-    requestedAt: job.requestedAt,
-    completedAt,
-    categories: job.counts,
-  });
+  await deps.data.putReceipt(
+    hook.tenantId,
+    receiptKey,
+    {
+      kind: 'termination-receipt',
+      tenantId: hook.tenantId,
+      module: hook.module,
+      policyVersion: POLICY_VERSION,
+      requestedAt: job.requestedAt,
+      completedAt,
+      categories: job.counts,
+    },
+    new Date(completedAt),
+  );
   // The days registry only serves terminations: the last module to finish removes it.
   const others = (await deps.terminations.jobs(hook.tenantId)).filter((j) => j.module !== hook.module);
   if (
@@ -174,48 +181,70 @@ async function actOnPage(
   deps: TerminateDeps,
 ): Promise<ItemKey[]> {
   const toDelete: ItemKey[] = [];
-  const archives = new Map<string, { deleteAt: Date; records: Item[]; keys: ItemKey[] }>();
+  const archives = new Map<string, ArchiveGroup>();
+  const now = deps.now();
   for (const item of items) {
     const key = { pk: String(item.pk), sk: String(item.sk) };
     const category = String(item.category);
     const action = step.records ? actions.get(category) : 'delete';
     if (!action) continue; // another module's record
     const counts = countsOf(job.counts, category);
-    if (action === 'delete') {
+    const recordTime = new Date(String(item.occurredAt));
+    const state = { status: 'terminated', terminatedAt } as const;
+    const deadline = action === 'keepUntilDeadline' ? retentionDeadline(category, recordTime, state) : null;
+    if (action === 'delete' || (deadline && deadline <= now)) {
+      // Deleted now: what the policy deletes at termination, and anything already past its deadline.
       toDelete.push(key);
       counts.deleted += 1;
     } else if (action === 'keepUntilDeadline') {
       if (job.checkpoint?.pass !== 1) continue;
       counts.kept += 1;
-      const deadline = retentionDeadline(category, new Date(String(item.occurredAt)), {
-        status: 'terminated',
-        terminatedAt,
-      });
       if (deadline && (!counts.keptUntil || deadline.toISOString() > counts.keptUntil))
         counts.keptUntil = deadline.toISOString();
     } else {
-      const deleteAt = archiveDeletionDate(category, new Date(String(item.occurredAt)), terminatedAt);
-      // One object per category and deletion hour: the sweep then deletes within its hourly interval.
-      const hour = deleteAt.toISOString().slice(0, 13);
-      const group = archives.get(`${category}#${hour}`) ?? { deleteAt, records: [], keys: [] };
+      const deleteAt = archiveDeletionDate(category, recordTime, terminatedAt);
+      // One object per category and window of deletion dates (the policy's archive window).
+      const window = `${category}#${archiveWindowOf(deleteAt)}`;
+      const group = archives.get(window) ?? {
+        category,
+        deleteAt,
+        latestRecordAt: recordTime,
+        records: [],
+        keys: [],
+      };
       if (deleteAt > group.deleteAt) group.deleteAt = deleteAt;
+      if (recordTime > group.latestRecordAt) group.latestRecordAt = recordTime;
       group.records.push(archivedForm(item));
       group.keys.push(key);
-      archives.set(`${category}#${hour}`, group);
+      archives.set(window, group);
       counts.archived += 1;
       if (!counts.keptUntil || deleteAt.toISOString() > counts.keptUntil)
         counts.keptUntil = deleteAt.toISOString();
     }
   }
-  for (const [group, { deleteAt, records, keys }] of archives) {
-    const [category, hour] = group.split('#') as [string, string];
-    const first = keys[0] as ItemKey;
-    // Deterministic key (partition, first record): a retried page writes the same object again.
-    const objectKey = `archives/${category}/${job.tenantId}/${hour}/${encodeURIComponent(first.pk)}-${encodeURIComponent(first.sk)}.ndjson`;
-    await deps.data.archive(job.tenantId, objectKey, records, deleteAt);
-    toDelete.push(...keys);
+  const groups = [...archives.values()];
+  // A page's objects are written a few at a time; none of its records is deleted before all are.
+  for (let i = 0; i < groups.length; i += ARCHIVE_WRITES_IN_FLIGHT) {
+    await Promise.all(
+      groups.slice(i, i + ARCHIVE_WRITES_IN_FLIGHT).map((group) => {
+        const first = group.keys[0] as ItemKey;
+        const window = archiveWindowOf(group.deleteAt).replace(':', '');
+        // Deterministic key (partition, first record): a retried page writes the same object again.
+        const objectKey = `archives/${group.category}/${job.tenantId}/${window}/${encodeURIComponent(first.pk)}-${encodeURIComponent(first.sk)}.ndjson`;
+        return deps.data.archive(job.tenantId, objectKey, group.records, { ...group, terminatedAt });
+      }),
+    );
   }
+  for (const group of groups) toDelete.push(...group.keys);
   return toDelete;
+}
+
+interface ArchiveGroup {
+  category: string;
+  deleteAt: Date;
+  latestRecordAt: Date;
+  records: Item[];
+  keys: ItemKey[];
 }
 
 function countsOf(counts: TerminationCounts, category: string) {

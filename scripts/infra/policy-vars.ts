@@ -1,4 +1,9 @@
-import { fixedDays, listCategories, s3ExpirationBackstopDays } from '../../shared/policy/index.ts';
+import {
+  fixedDays,
+  listCategories,
+  s3ExpirationBackstopDays,
+  sweepEveryMinutes,
+} from '../../shared/policy/index.ts';
 
 // Everything serverless.yml needs from the policy module, in CloudFormation's own shapes.
 // The policy module stays free of infrastructure; this file only translates.
@@ -40,4 +45,8 @@ export const policyVars = {
   ],
   functionLogRetentionDays: fixedDays('function-logs'),
   deadLetterRetentionSeconds: fixedDays('dead-letters') * SECONDS_PER_DAY,
+  sweepSchedule: `rate(${sweepEveryMinutes()} minutes)`,
+  sweepIntervalSeconds: sweepEveryMinutes() * 60,
+  // "Older than two sweep intervals" (issue 6): the alarm's threshold on the oldest overdue record.
+  sweepOverdueAlarmSeconds: 2 * sweepEveryMinutes() * 60,
 };

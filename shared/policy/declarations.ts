@@ -1,10 +1,12 @@
 import { ciam } from './ciam.ts';
 import { containerSecurity } from './container-security.ts';
+import { enforcement } from './enforcement.ts';
 import { operational } from './operational.ts';
 import type { PolicyDeclarations } from './types.ts';
 
 export type {
   CategoryDeclaration,
+  EnforcementDeclaration,
   ModuleDeclaration,
   ModulePolicy,
   OperationalRecordDeclaration,
@@ -25,4 +27,5 @@ export const POLICY = {
   categories: { ...ciam.categories, ...containerSecurity.categories },
   recordTypes: { ...ciam.recordTypes, ...containerSecurity.recordTypes },
   operational,
+  enforcement,
 } as const satisfies PolicyDeclarations;

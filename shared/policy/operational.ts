@@ -31,6 +31,12 @@ export const operational = {
     storage: 'dynamodb',
     rule: fixed(30),
   },
+  'sweep-status': {
+    name: 'Status of a run of the expiry sweep',
+    reason: 'shows operators that deadlines are kept (counts and times only, no record ids)',
+    storage: 'dynamodb',
+    rule: fixed(90),
+  },
   's3-leftovers': {
     name: 'Incomplete multipart uploads and noncurrent object versions',
     reason: 'never useful; removed as soon as S3 lifecycle allows',

@@ -1,4 +1,5 @@
 import { declarationOf, ruleOf } from './catalog.ts';
+import { POLICY } from './declarations.ts';
 import { RuleMismatchError } from './errors.ts';
 
 /** One day: retention is counted in exact 24-hour days from the record's own UTC instant. */
@@ -54,6 +55,42 @@ export function isPastDeadline(id: string, recordTime: Date, state: TenantModule
   return !isReadable(id, recordTime, state, now);
 }
 
+const MINUTE_MS = 60_000;
+const { enforcement } = POLICY;
+
+/**
+ * The latest deadline a sweep running at `now` may act on: due at least the clock-skew margin ago,
+ * so a sweep whose clock is ahead by up to the margin never deletes a record early.
+ */
+export function sweepCutoff(now: Date): Date {
+  return new Date(now.getTime() - enforcement.clockSkewMarginMinutes * MINUTE_MS);
+}
+
+/** Minutes between two runs of the sweep (its schedule). */
+export function sweepEveryMinutes(): number {
+  return enforcement.sweepEveryMinutes;
+}
+
+/** The window of deletion dates an archived record is grouped in (its start, to the minute). */
+export function archiveWindowOf(deadline: Date): string {
+  const width = enforcement.archiveWindowMinutes * MINUTE_MS;
+  return new Date(Math.floor(deadline.getTime() / width) * width).toISOString().slice(0, 16);
+}
+
+/**
+ * The longest a record can outlive its deadline: a grouped archive waits for its window's last
+ * deadline, the sweep acts only on what is a margin overdue, and runs once per cadence.
+ */
+export function worstCaseLatenessMinutes(storage: 'dynamodb' | 's3'): number {
+  const window = storage === 's3' ? enforcement.archiveWindowMinutes : 0;
+  return window + enforcement.clockSkewMarginMinutes + enforcement.sweepEveryMinutes;
+}
+
+/** The promise every deletion keeps: never more than this many minutes after the deadline. */
+export function maxLatenessMinutes(): number {
+  return enforcement.maxLatenessMinutes;
+}
+
 /** DynamoDB TTL value for a deadline, rounded up so TTL can never act before the deadline. */
 export function ttlEpochSeconds(deadline: Date): number {
   return Math.ceil(deadline.getTime() / 1000);
@@ -74,6 +111,11 @@ export function s3ExpirationBackstopDays(id: string): number {
   if (rule.kind === 'archiveOnTermination') return Math.max(rule.graceDays, rule.minDays) + 1;
   if (rule.kind === 'fixed' && declared.storage === 's3') return rule.days + 1;
   throw new RuleMismatchError(`${id} is not kept in object storage for a bounded time`);
+}
+
+/** For a `fixed` rule: the earliest own time a record may have and still be kept at `now`. */
+export function oldestKeptRecordTime(id: string, now: Date): Date {
+  return plusDays(now, -fixedDays(id));
 }
 
 /** The number of days of a `fixed` rule (for settings such as log retention that take days). */

@@ -56,9 +56,18 @@ export interface ModulePolicy {
   readonly recordTypes: Readonly<Record<string, RecordTypeDeclaration>>;
 }
 
+/** How late, at most, a deletion may come after a deadline, and the sweep cadence that keeps it so. */
+export interface EnforcementDeclaration {
+  readonly maxLatenessMinutes: number;
+  readonly sweepEveryMinutes: number;
+  readonly clockSkewMarginMinutes: number;
+  readonly archiveWindowMinutes: number;
+}
+
 export interface PolicyDeclarations {
   readonly modules: Readonly<Record<string, ModuleDeclaration>>;
   readonly categories: Readonly<Record<string, CategoryDeclaration>>;
   readonly recordTypes: Readonly<Record<string, RecordTypeDeclaration>>;
   readonly operational: Readonly<Record<string, OperationalRecordDeclaration>>;
+  readonly enforcement: EnforcementDeclaration;
 }

@@ -29,12 +29,29 @@ export function directoryKey(tenantId: string, kind: 'user' | 'app', objectId: s
   return { pk: `T#${tenantId}#DIR#${shardOf(`${kind}#${objectId}`)}`, sk: `${kind}#${objectId}` };
 }
 
-/** Sparse due-date index attributes: an hour bucket (sharded) and a sortable deadline. */
+/**
+ * Partitions of the due-date index. Every new deadline lies about the same time ahead, so time
+ * buckets would not spread writes; shards do (16 × 1,000 writes/s), and the sweep reads each with
+ * one range query `dueSk <= cutoff`, so it reads only what is due, however much is stored.
+ */
+export const DUE_SHARDS = 16;
+
+/** Sparse due-date index attributes: a shard and a sortable `<deadline>#<pk>#<sk>`. */
 export function dueKey(deadline: Date, pk: string, sk: string) {
   return {
-    duePk: `DUE#${deadline.toISOString().slice(0, 13)}#${shardOf(`${pk}#${sk}`)}`,
+    duePk: `DUE#${shardOf(`${pk}#${sk}`, DUE_SHARDS)}`,
     dueSk: `${deadline.toISOString()}#${pk}#${sk}`,
   };
+}
+
+/** Every partition of the due-date index. */
+export function duePartitions(): string[] {
+  return Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${shard}`);
+}
+
+/** Where the S3 objects of a tenant (archives, receipts) are registered under their deletion date. */
+export function objectEntryKey(tenantId: string, objectKey: string) {
+  return { pk: `T#${tenantId}#OBJECTS`, sk: objectKey };
 }
 
 /** A tenant's statistics: daily rollups and snapshots, one partition per tenant (one item a day). */

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { POLICY_VERSION } from '#policy/index';
 import type { DailyRollup, DayRecord, UserStatState } from '../stats/statistics.ts';
+import { readable } from './expiry.ts';
 import { dayPartitions, statsKey, userStatKey } from './record-keys.ts';
 
 const STATS_CATEGORY = 'statistical-data';
@@ -19,8 +20,11 @@ export class DynamoStatsStore {
     private readonly table: string,
   ) {}
 
-  /** One tenant's CIAM records of one UTC day: one Query per shard, never more than that day. */
-  async dayRecords(tenantId: string, date: string): Promise<DayRecord[]> {
+  /**
+   * One tenant's CIAM records of one UTC day that are still readable at `now`: one Query per shard,
+   * never more than that day.
+   */
+  async dayRecords(tenantId: string, date: string, now: Date): Promise<DayRecord[]> {
     const records: DayRecord[] = [];
     for (const pk of dayPartitions(tenantId, date)) {
       for (const prefix of ['user-operation-log#', 'application-data#']) {
@@ -30,12 +34,12 @@ export class DynamoStatsStore {
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
             ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-            ProjectionExpression: 'id, #type, occurredAt, #data',
+            ProjectionExpression: 'id, #type, category, occurredAt, #data',
             ExpressionAttributeNames: { '#type': 'type', '#data': 'data' },
           },
         );
         for await (const page of pages) {
-          for (const item of page.Items ?? []) {
+          for (const item of readable(page.Items ?? [], now)) {
             const data = (item.data ?? {}) as Record<string, unknown>;
             records.push({
               id: String(item.id),

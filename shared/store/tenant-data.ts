@@ -1,14 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { dueKey, RECORD_SHARDS } from './record-keys.ts';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { captureDeadline } from '#policy/index';
+import { deleteKeys, type ItemKey } from './batch-delete.ts';
+import { dueKey, objectEntryKey, RECORD_SHARDS } from './record-keys.ts';
 
 export type Item = Record<string, unknown>;
-export type ItemKey = { pk: string; sk: string };
+export type { ItemKey };
 
 /** The partitions that hold one tenant's data, besides its day partitions. */
 export function tenantPartitions(tenantId: string) {
@@ -49,44 +46,51 @@ export class TenantDataStore {
     };
   }
 
-  /** Deletes items in batches of 25, retrying what DynamoDB left unprocessed, with backoff. */
+  /** Deletes items by key (batched, unprocessed items retried). */
   async deleteAll(keys: readonly ItemKey[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-        requests = (out.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-      }
-    }
+    await deleteKeys(this.db, this.table, keys);
   }
 
   /**
-   * Writes archived records as one object and registers it under its deletion date, so the sweep
-   * finds it by date and S3 lifecycle is only the backstop. Keys are deterministic: a retry
-   * overwrites the same object with the same content.
+   * Writes archived records as one object, registered first under its deletion date so the sweep
+   * finds it by date (S3 lifecycle is only the backstop). The entry holds what the policy needs to
+   * re-check the date: the category, the latest record time of the group and the termination time.
+   * Keys are deterministic: a retry overwrites the same entry and object with the same content.
    */
-  async archive(tenantId: string, key: string, records: Item[], deleteAt: Date): Promise<void> {
+  async archive(
+    tenantId: string,
+    key: string,
+    records: Item[],
+    group: { category: string; latestRecordAt: Date; terminatedAt: Date; deleteAt: Date },
+  ): Promise<void> {
+    await this.#registerObject(tenantId, key, group.deleteAt, {
+      category: group.category,
+      occurredAt: group.latestRecordAt.toISOString(),
+      terminatedAt: group.terminatedAt.toISOString(),
+      records: records.length,
+    });
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: records.map((r) => JSON.stringify(r)).join('\n'),
         ContentType: 'application/x-ndjson',
-        Metadata: { 'delete-at': deleteAt.toISOString(), tenant: tenantId },
+        Metadata: { 'delete-at': group.deleteAt.toISOString(), tenant: tenantId },
       }),
     );
-    // No TTL on this entry: it is how the sweep finds the object, so only the sweep may remove it.
-    const entry = { pk: `T#${tenantId}#ARCHIVES`, sk: key };
+  }
+
+  // No TTL on the entry: it is how the sweep finds the object, so only the sweep may remove it.
+  async #registerObject(tenantId: string, key: string, deleteAt: Date, attributes: Item): Promise<void> {
+    const entry = objectEntryKey(tenantId, key);
     await this.db.send(
       new PutCommand({
         TableName: this.table,
         Item: {
           ...entry,
+          ...attributes,
           tenantId,
-          category: 'archive-object',
           bucket: this.bucket,
-          records: records.length,
           deadline: deleteAt.toISOString(),
           ...dueKey(deleteAt, entry.pk, entry.sk),
         },
@@ -105,14 +109,21 @@ export class TenantDataStore {
     return JSON.parse((await object.Body?.transformToString()) ?? 'null');
   }
 
-  /** Writes a receipt object (JSON, no personal data). */
-  async putReceipt(key: string, receipt: object): Promise<void> {
+  /** Writes a receipt object (JSON, no personal data), registered under its deletion date first. */
+  async putReceipt(tenantId: string, key: string, receipt: object, createdAt: Date): Promise<void> {
+    const deleteAt = captureDeadline('deletion-receipt', createdAt);
+    if (!deleteAt) throw new Error('the policy keeps deletion receipts for a fixed time');
+    await this.#registerObject(tenantId, key, deleteAt, {
+      category: 'deletion-receipt',
+      occurredAt: createdAt.toISOString(),
+    });
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: JSON.stringify(receipt, null, 2),
         ContentType: 'application/json',
+        Metadata: { 'delete-at': deleteAt.toISOString(), tenant: tenantId },
       }),
     );
   }

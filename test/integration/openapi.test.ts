@@ -15,6 +15,7 @@ import { type ApiResponse, apiEvent, lambdaContext, readResponse } from '#test/a
 import { type Api, capture, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
+import { runSweep, sweepStores } from '#test/sweep';
 import { aggregateTenantDay } from '../../functions/aggregateDailyStats/aggregate.ts';
 import { captureHttpHandler } from '../../functions/captureEvents/http.ts';
 import { handler as health } from '../../functions/health/handler.ts';
@@ -299,6 +300,13 @@ describe('the OpenAPI document', () => {
           { id: tenant.id, keyId: 'k' },
           { authorization: 'Bearer nope' },
         ),
+      'GET /v1/ops/sweeps 200': async () => {
+        await runSweep(sweepStores(cloud), new Date());
+        return api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps', headers: operator });
+      },
+      'GET /v1/ops/sweeps 400': () =>
+        api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps', query: { limit: '0' }, headers: operator }),
+      'GET /v1/ops/sweeps 401': () => api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps' }),
       'DELETE /v1/tenants/{id}/keys/{keyId} 404': () =>
         tenantRoute('DELETE', '/v1/tenants/{id}/keys/{keyId}', { id: tenant.id, keyId: 'missing' }),
     };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { datesEnding, snapshotOf } from '#shared/stats/snapshot';
 import { type DailyRollup, type DayRecord, rollupDay, type UserStatState } from '#shared/stats/statistics';
+import { prng } from '#test/prng';
 import { truthOf } from '#test/stats-truth';
 
 const DAY_MS = 86_400_000;
@@ -13,28 +14,6 @@ const TENANT = { maxUsers: 90, openedAt: `${START}T00:00:00.000Z` };
 const ALL_DATES = Array.from({ length: DAYS }, (_, i) =>
   new Date(Date.parse(`${START}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10),
 );
-
-/** mulberry32: a small deterministic PRNG, so the history is the same on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)] as T;
-  const shuffle = <T>(xs: T[]): T[] => {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = int(0, i);
-      [xs[i], xs[j]] = [xs[j] as T, xs[i] as T];
-    }
-    return xs;
-  };
-  return { next, int, pick, shuffle };
-}
 
 /** A 35-day tenant history; times are whole minutes (so ties happen) plus exact day boundaries. */
 function generateHistory(seed: number): DayRecord[] {

@@ -1,0 +1,33 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export type ItemKey = { pk: string; sk: string };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Deletes items in batches of 25 (BatchWriteItem's limit), retrying whatever DynamoDB leaves
+ * unprocessed with exponential backoff until every key is gone. Deleting a missing key is a no-op,
+ * so a retried batch is harmless.
+ */
+export async function deleteKeys(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly ItemKey[],
+): Promise<void> {
+  const batches: ItemKey[][] = [];
+  for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
+  // A few batches in flight at once: the deletions of one page overlap their round trips.
+  const inFlight = 4;
+  for (let i = 0; i < batches.length; i += inFlight) {
+    await Promise.all(batches.slice(i, i + inFlight).map((batch) => deleteBatch(db, table, batch)));
+  }
+}
+
+async function deleteBatch(db: DynamoDBDocumentClient, table: string, keys: ItemKey[]): Promise<void> {
+  let requests = keys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
+  for (let attempt = 0; requests.length > 0; attempt++) {
+    if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
+    const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+    requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { captureDeadline, oldestKeptRecordTime, ttlEpochSeconds } from '#policy/index';
+import { deleteKeys } from './batch-delete.ts';
+
+/** What one run of the sweep did; also what `GET /v1/ops/sweeps` shows. Counts and times only. */
+export interface SweepRun {
+  runId: string;
+  status: 'running' | 'completed' | 'stopped' | 'failed' | 'abandoned';
+  startedAt: string;
+  endedAt?: string;
+  /** Everything filed under a deadline at or before this instant was due in this run. */
+  cutoff: string;
+  /** Why a run stopped before the backlog was empty: its item limit or its time. */
+  stoppedBy?: 'item-limit' | 'time';
+  /** Records deleted, per category (archived records counted inside the objects that held them). */
+  deleted: Record<string, number>;
+  objectsDeleted: number;
+  /** Entries the policy no longer finds due (it changed): filed under their new deadline instead. */
+  refiled: number;
+  /** Deletions that failed (S3 refused an object): retried by the next run. */
+  failed: number;
+  /** Entries still due when the run ended (counted up to `backlogCap`). */
+  backlog: number;
+  backlogCapped: boolean;
+  /** Age of the oldest record still stored past its deadline when the run ended; 0 when none. */
+  oldestOverdueSeconds: number;
+  readUnits: number;
+  scannedCount: number;
+  error?: string;
+}
+
+const LEASE = { pk: 'SWEEP', sk: 'LEASE' };
+const runKey = (run: Pick<SweepRun, 'startedAt' | 'runId'>) => ({
+  pk: 'SWEEP',
+  sk: `RUN#${run.startedAt}#${run.runId}`,
+});
+
+const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+
+/** The sweep's lease (one run at a time) and the status of its runs, in the control-plane table. */
+export class DynamoSweepLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /**
+   * Takes the lease until `until` unless another run holds it. A run that crashed keeps it only
+   * until its own `until`; the run that then takes over marks the crashed run abandoned.
+   */
+  async lease(run: SweepRun, now: Date, until: Date): Promise<boolean> {
+    try {
+      const out = await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...LEASE, runId: run.runId, runSk: runKey(run).sk, leaseUntil: until.toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const previous = out.Attributes?.runSk;
+      if (typeof previous === 'string') await this.#abandon(previous);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Gives the lease back (only if this run still holds it). */
+  async release(run: SweepRun): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: LEASE,
+          ConditionExpression: 'runId = :run',
+          ExpressionAttributeValues: { ':run': run.runId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Writes a run's status (at its start, and again at its end). */
+  async save(run: SweepRun): Promise<void> {
+    const deleteAt = captureDeadline('sweep-status', new Date(run.startedAt));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...runKey(run), ...run, ...(deleteAt ? { expiresAt: ttlEpochSeconds(deleteAt) } : {}) },
+      }),
+    );
+  }
+
+  /** The latest runs, newest first, without those past their own retention at `now`. */
+  async recent(limit: number, now: Date): Promise<SweepRun[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': 'SWEEP',
+          ':from': `RUN#${this.#oldestKept(now)}`,
+          ':to': 'RUN#~',
+        },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map(({ pk: _pk, sk: _sk, expiresAt: _e, ...run }) => run as SweepRun);
+  }
+
+  /** Deletes the status of runs past their retention at `cutoff` (read by key, oldest first). */
+  async purge(cutoff: Date): Promise<number> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': 'SWEEP',
+          ':from': 'RUN#',
+          ':to': `RUN#${this.#oldestKept(cutoff)}`,
+        },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+        Limit: 500,
+      }),
+    );
+    const keys = (out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    await deleteKeys(this.db, this.table, keys);
+    return keys.length;
+  }
+
+  /** The earliest start a run may have and still be kept at `now`. */
+  #oldestKept(now: Date): string {
+    return oldestKeptRecordTime('sweep-status', now).toISOString();
+  }
+
+  async #abandon(runSk: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'SWEEP', sk: runSk },
+          UpdateExpression: 'SET #status = :abandoned',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':abandoned': 'abandoned', ':running': 'running' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
