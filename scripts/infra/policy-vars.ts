@@ -1,6 +1,7 @@
 import {
   fixedDays,
   listCategories,
+  POLICY,
   s3ExpirationBackstopDays,
   sweepEveryMinutes,
 } from '../../shared/policy/index.ts';
@@ -15,11 +16,15 @@ export function s3PrefixOf(categoryId: string): string {
   return categoryId === 'deletion-receipt' ? 'receipts/' : `archives/${categoryId}/`;
 }
 
+// Every category whose objects S3 holds for a bounded time: archived categories, and the project's
+// own S3 records (receipts). Incomplete uploads and noncurrent versions have rules of their own.
 const s3Categories = [
   ...listCategories()
-    .filter((c) => c.rule.kind === 'archiveOnTermination')
+    .filter((c) => c.rule.kind === 'archiveOnTermination' || c.storage === 's3')
     .map((c) => c.id),
-  'deletion-receipt',
+  ...Object.entries(POLICY.operational)
+    .filter(([id, d]) => d.storage === 's3' && id !== 's3-leftovers')
+    .map(([id]) => id),
 ];
 
 export const policyVars = {

@@ -56,13 +56,16 @@ export function runSweep(
 /**
  * Stores records as capture would have stored them at their own time (the record store, with the
  * directory change each implies): how a history of many simulated days is laid down quickly.
+ * `idPrefix` makes the record ids (and so every key) the same in two tables; without it, ids are
+ * unique per call.
  */
 export async function storeHistory(
   cloud: IsolatedCloud,
   tenantId: string,
   records: ReadonlyArray<{ type: string; occurredAt: Date; fields?: Record<string, unknown> }>,
-  concurrency = 8,
+  { concurrency = 8, idPrefix }: { concurrency?: number; idPrefix?: string } = {},
 ): Promise<void> {
+  const prefix = idPrefix ?? `h-${randomUUID().slice(0, 8)}`;
   const store = new DynamoRecordStore(documentClient(cloud), cloud.tables.RecordsTable as string);
   let next = 0;
   const worker = async () => {
@@ -71,7 +74,7 @@ export async function storeHistory(
       const category = categoryOf(type);
       const record = {
         tenantId,
-        id: `h-${i}-${randomUUID().slice(0, 8)}`,
+        id: `${prefix}-${i}`,
         type,
         category: category.id,
         module: category.module,

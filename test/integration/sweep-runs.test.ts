@@ -19,13 +19,28 @@ const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
 // Simulated times lie far in the real future, so DynamoDB Local's own TTL never acts in these tests.
 const future = (days: number) => new Date(Date.now() + days * DAY_MS);
 
-/** `count` admin-action records (fixed 180 days) that are due at `sweepAt`, and `fresh` that are not. */
-async function adminLogs(cloud: IsolatedCloud, tenantId: string, sweepAt: Date, due: number, fresh: number) {
+/**
+ * `due` admin-action records (fixed 180 days) that are due at `sweepAt`, and `fresh` that are not.
+ * With an `idPrefix`, the due records have the same keys in every table they are stored in.
+ */
+async function adminLogs(
+  cloud: IsolatedCloud,
+  tenantId: string,
+  sweepAt: Date,
+  due: number,
+  fresh: number,
+  idPrefix?: string,
+) {
   const at = (days: number, i: number) => new Date(sweepAt.getTime() - days * DAY_MS - i * MINUTE);
-  await storeHistory(cloud, tenantId, [
-    ...Array.from({ length: due }, (_, i) => ({ type: 'admin.action', occurredAt: at(181, i) })),
-    ...Array.from({ length: fresh }, (_, i) => ({ type: 'admin.action', occurredAt: at(10, i) })),
-  ]);
+  await storeHistory(
+    cloud,
+    tenantId,
+    [
+      ...Array.from({ length: due }, (_, i) => ({ type: 'admin.action', occurredAt: at(181, i) })),
+      ...Array.from({ length: fresh }, (_, i) => ({ type: 'admin.action', occurredAt: at(10, i) })),
+    ],
+    idPrefix ? { idPrefix } : {},
+  );
 }
 
 describe('sweep runs', () => {
@@ -49,8 +64,10 @@ describe('sweep runs', () => {
     const large = await isolatedCloud();
     try {
       const sweepAt = future(400);
-      await adminLogs(cloud, tenantId, sweepAt, 120, 150);
-      await adminLogs(large, tenantId, sweepAt, 120, 1500);
+      // The same due entries (same keys, so the same shards and item sizes) in both tables: each
+      // query's read units are rounded up per 4 KB, so only identical entries give identical units.
+      await adminLogs(cloud, tenantId, sweepAt, 120, 150, 'scale');
+      await adminLogs(large, tenantId, sweepAt, 120, 1500, 'scale');
       const small = (await runSweep(sweepStores(cloud), sweepAt)) as SweepRun;
       const big = (await runSweep(sweepStores(large), sweepAt)) as SweepRun;
       expect(small.deleted).toEqual({ 'admin-action-log': 120 });

@@ -107,15 +107,31 @@ describe('termination', () => {
     expect(await run(tenant.id, 'ciam', tenant.requestedAt)).toBe('completed');
     expect(await run(tenant.id, 'container-security', tenant.requestedAt)).toBe('completed');
 
-    const left = (await itemsOf(tenant.id)).map((i) => JSON.parse(i));
+    const items = (await itemsOf(tenant.id)).map((i) => JSON.parse(i));
+    // The tenant's S3 objects each have an entry that files the object under its deadline for the
+    // sweep; everything else left is a record the policy keeps past termination.
+    const objectsPk = `T#${tenant.id}#OBJECTS`;
+    const entries = items.filter((i) => i.pk.S === objectsPk);
+    const left = items.filter((i) => i.pk.S !== objectsPk);
     const categories = left.map((i) => i.category.S).sort();
     expect([...new Set(categories)].sort()).toEqual([
       'admin-action-log',
-      'archive-object',
       'product-configuration-data',
       'version-management-data',
     ]);
     expect(categories.filter((c) => c === 'admin-action-log')).toHaveLength(4);
+    const objectKeys = [
+      ...(await bucketListing(cloud, 'archives/')).filter((o) => o.key.includes(tenant.id)),
+      ...(await bucketListing(cloud, `receipts/${tenant.id}/`)),
+    ].map((o) => o.key);
+    expect(entries.map((e) => e.sk.S).sort()).toEqual(objectKeys.sort());
+    expect([...new Set(entries.map((e) => e.category.S))].sort()).toEqual([
+      'asset-management-data',
+      'business-operation-data',
+      'container-security-data',
+      'deletion-receipt',
+    ]);
+    for (const entry of entries) expect(entry.duePk?.S).toMatch(/^DUE#\d+$/);
 
     const archives = await bucketListing(cloud, 'archives/');
     const mine = archives.filter((o) => o.key.includes(tenant.id));
@@ -272,7 +288,9 @@ describe('termination', () => {
     const racing = new Proxy(deps.data, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver);
-        if (name !== 'deleteAll' || typeof value !== 'function') return value;
+        if (typeof value !== 'function') return value;
+        // Methods run on the store itself (its private fields are not the proxy's).
+        if (name !== 'deleteAll') return value.bind(target);
         return async (...args: unknown[]) => {
           const result = await value.apply(target, args);
           if (!injected) {
@@ -305,7 +323,10 @@ describe('termination', () => {
     });
     expect(await run(tenant.id, 'ciam', tenant.requestedAt, { data: racing })).toBe('completed');
     expect(injected).toBe(true);
-    const left = (await itemsOf(tenant.id)).map((i) => JSON.parse(i).category.S);
+    const left = (await itemsOf(tenant.id))
+      .map((i) => JSON.parse(i))
+      .filter((i) => i.pk.S !== `T#${tenant.id}#OBJECTS`)
+      .map((i) => i.category.S);
     expect(new Set(left)).toEqual(new Set(['admin-action-log']));
   });
 
