@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepEveryMinutes } from '#policy/index';
 import { processesMatching, startLocalCloud } from '#test/local-cloud-process';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,6 +34,7 @@ describe('npm start', () => {
     expect(output).toMatch(/queue http:\/\/\S+termination\b/);
     expect(output).toMatch(/queue consumer: \S+-stats -> aggregateTenantDay/);
     expect(output).toContain('schedule cron(15 0 * * ? *) -> aggregateDailyStats');
+    expect(output).toContain(`schedule rate(${sweepEveryMinutes()} minutes) -> sweepExpired`);
     expect(processesMatching(`-port ${ports.dynamodb}`)).toHaveLength(1);
   });
 
@@ -72,6 +75,30 @@ describe('npm start', () => {
     });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('runs the bundled sweep, whose run the operator then sees over HTTP', async () => {
+    const lambda = new LambdaClient({
+      endpoint: `http://127.0.0.1:${cloud.ports.lambda}`,
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'ciam-data-lifecycle-local-sweepExpired',
+        Payload: Buffer.from('{}'),
+      }),
+    );
+    expect(out.FunctionError).toBeUndefined();
+    const run = JSON.parse(Buffer.from(out.Payload ?? []).toString());
+    expect(run).toMatchObject({ status: 'completed', backlog: 0, failed: 0 });
+    const sweeps = await fetch(`${cloud.base}/v1/ops/sweeps?limit=1`, {
+      headers: { authorization: 'Bearer local-operator-key' },
+    });
+    expect(sweeps.status).toBe(200);
+    expect(((await sweeps.json()) as { runs: unknown[] }).runs).toEqual([
+      expect.objectContaining({ runId: run.runId, status: 'completed' }),
+    ]);
   });
 
   it('seeds a demo tenant with `npm run seed`, and the console in Chromium shows what the API says', async () => {
