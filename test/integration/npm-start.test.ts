@@ -6,7 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepEveryMinutes } from '#policy/index';
-import { processesMatching, startLocalCloud } from '#test/local-cloud-process';
+import { processesMatching, READY_WITHIN_MS, startLocalCloud } from '#test/local-cloud-process';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -18,7 +18,7 @@ describe('npm start', () => {
   let cloud: Awaited<ReturnType<typeof startLocalCloud>>;
   beforeAll(async () => {
     cloud = await startLocalCloud();
-  });
+  }, READY_WITHIN_MS + 30_000);
   afterAll(() => cloud?.kill());
 
   it('prints every endpoint', () => {
