@@ -66,7 +66,7 @@ describe('exactly once', () => {
           ((Number(String(a.id).slice(4)) * seed) % 1009) - ((Number(String(b.id).slice(4)) * seed) % 1009),
       );
     const deliveries = [events, shuffled(7), shuffled(13)].flatMap((order) => batches(order, 100));
-    // A client as the API asks for: a 503 (store busy, nothing changed) is retried after Retry-After.
+    // A client as the API asks for: a 503 (store busy; part of the batch may be stored) is resent after Retry-After.
     const attempts: number[] = [];
     const send = async (batch: Array<Record<string, unknown>>) => {
       for (let attempt = 1; ; attempt++) {
