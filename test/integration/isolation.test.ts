@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   captureDeadline,
   categoryOf,
-  DAY_MS,
   type ModuleId,
   POLICY_VERSION,
   type RecordType,
