@@ -1,13 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureDeadline,
-  categoryOf,
-  type ModuleId,
-  POLICY_VERSION,
-  type RecordType,
-} from '#policy/index';
+import { captureDeadline, categoryOf, type ModuleId, POLICY_VERSION, type RecordType } from '#policy/index';
 import { hashApiKey } from '#shared/auth/api-keys';
 import { DynamoRecordStore } from '#store/records';
 import { DynamoStatsStore } from '#store/stats';
