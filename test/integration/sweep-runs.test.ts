@@ -58,7 +58,11 @@ describe('sweep runs', () => {
       // Exactly the due entries are read: none of the unexpired ones, in either table.
       expect(small.scannedCount).toBe(120);
       expect(big.scannedCount).toBe(small.scannedCount);
-      expect(big.readUnits).toBe(small.readUnits);
+      // Read units are rounded up per page (4 KB) and shard; which shard an entry lands in follows
+      // its random id, so the two runs may round a little differently (seen: 8 and 8.5). A read that
+      // grew with the 10x larger table would cost several times more.
+      expect(big.readUnits).toBeLessThan(1.5 * small.readUnits);
+      expect(small.readUnits).toBeLessThan(1.5 * big.readUnits);
       const left = await recordsListing(large);
       expect(left.filter((i) => i.category === 'admin-action-log')).toHaveLength(1500);
     } finally {
