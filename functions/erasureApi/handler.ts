@@ -27,6 +27,15 @@ const hooks = new NamedQueue(
 const isUserId = (id: string) =>
   id.length >= 1 && id.length <= 128 && [...id].every((c) => c.charCodeAt(0) >= 0x20);
 
+/** A percent-encoded path segment, decoded; undefined when its encoding is not valid UTF-8. */
+function decodedPathParameter(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * POST /v1/users/{userId}/erasure (tenant key): erase one user's personal data. The work goes
  * through the termination queue; the answer names the erasure only by a hash of the user id.
@@ -36,8 +45,8 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(problemErrors(logger))
   .handler(async (event) => {
     const tenant = await authenticateTenant(event, tenants);
-    const userId = decodeURIComponent(event.pathParameters?.userId ?? '');
-    if (!isUserId(userId)) {
+    const userId = decodedPathParameter(event.pathParameters?.userId ?? '');
+    if (userId === undefined || !isUserId(userId)) {
       throw badRequest('userId must be 1 to 128 characters without control characters.', {
         issues: [{ pointer: '/userId', detail: 'invalid user id' }],
       });

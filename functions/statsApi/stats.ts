@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticateTenant } from '#http/auth';
-import { badRequest, notFound } from '#http/problem';
+import { badRequest, gone, notFound } from '#http/problem';
+import { category, type ModuleId } from '#policy/index';
 import type { DynamoStatsStore } from '#store/stats';
-import type { TenantStore } from '#store/tenants';
+import type { Tenant, TenantStore } from '#store/tenants';
 
 /** The longest range one request may ask for. */
 export const MAX_RANGE_DAYS = 90;
@@ -30,13 +31,28 @@ function dateParam(event: APIGatewayProxyEventV2, name: string): string {
   return value;
 }
 
+/**
+ * The tenant of a statistics request; 410 once it terminated the module the statistics belong to:
+ * they are kept until termination, so from its first moment they are past their deadline, even
+ * while terminateAccount has not deleted them yet (the tenant stays active for its other modules).
+ */
+async function statisticsTenant(event: APIGatewayProxyEventV2, tenants: TenantStore): Promise<Tenant> {
+  const tenant = await authenticateTenant(event, tenants);
+  const module = category('statistical-data').module as ModuleId;
+  if (tenant.terminations[module])
+    throw gone(
+      `Tenant ${tenant.id} terminated the ${module} module; its statistics are no longer available.`,
+    );
+  return tenant;
+}
+
 const today = (now: Date) => now.toISOString().slice(0, 10);
 const lag =
   'A day is computed after it ends (shortly after 00:00 UTC); the current day is never served as final.';
 
 /** GET /v1/stats?date=: the console statistics of one UTC day that has ended and been computed. */
 export async function statsOfDay(event: APIGatewayProxyEventV2, deps: StatsDeps) {
-  const tenant = await authenticateTenant(event, deps.tenants);
+  const tenant = await statisticsTenant(event, deps.tenants);
   const date = dateParam(event, 'date');
   if (date >= today(deps.now())) throw notFound(`There are no final statistics for ${date} yet. ${lag}`);
   const [snapshot] = await deps.stats.snapshots(tenant.id, date, date);
@@ -46,7 +62,7 @@ export async function statsOfDay(event: APIGatewayProxyEventV2, deps: StatsDeps)
 
 /** GET /v1/stats/range?from=&to=: the computed days of a range of at most 90 days. */
 export async function statsOfRange(event: APIGatewayProxyEventV2, deps: StatsDeps) {
-  const tenant = await authenticateTenant(event, deps.tenants);
+  const tenant = await statisticsTenant(event, deps.tenants);
   const from = dateParam(event, 'from');
   const to = dateParam(event, 'to');
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;

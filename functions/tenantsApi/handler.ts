@@ -46,7 +46,14 @@ const sweeps = new DynamoSweepLog(db, requireEnv('TENANTS_TABLE'));
 const operatorKey = secretFromEnv('OPERATOR_KEY');
 
 type Event = APIGatewayProxyEventV2;
-const param = (event: Event, name: string) => event.pathParameters?.[name] ?? '';
+/** Longest id the API ever issues, with room to spare: a longer one names nothing (and exceeds key limits). */
+const MAX_ID_BYTES = 256;
+const param = (event: Event, name: string) => {
+  const value = event.pathParameters?.[name] ?? '';
+  if (Buffer.byteLength(value) > MAX_ID_BYTES)
+    throw notFound(`No ${name} is longer than ${MAX_ID_BYTES} bytes.`);
+  return value;
+};
 
 const routes: Array<Route<Event, APIGatewayProxyResultV2>> = [
   {

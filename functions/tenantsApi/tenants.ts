@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { badRequest, notFound, type ProblemIssue, unprocessable } from '#http/problem';
 import { isAvailable, type ModuleId, POLICY } from '#policy/index';
 import { generateApiKey } from '#shared/auth/api-keys';
+import { parseTimestamp } from '#shared/timestamp';
 import { type Tenant, TenantNotFoundError, type TenantStore } from '#store/tenants';
 
 const moduleIds = Object.keys(POLICY.modules) as [ModuleId, ...ModuleId[]];
@@ -34,7 +35,11 @@ const NewTenant = v.strictObject({
   openedAt: v.optional(
     v.pipe(
       v.string('openedAt must be a string'),
-      v.isoTimestamp('openedAt must be an ISO-8601 timestamp with a time zone'),
+      // Strict: a date that does not exist (2026-02-30) is refused, not rolled over into March.
+      v.check(
+        (value) => parseTimestamp(value) !== undefined,
+        'openedAt must be an ISO-8601 timestamp with a time zone, of a date that exists',
+      ),
     ),
   ),
 });
@@ -67,7 +72,7 @@ export async function createTenant(body: unknown, tenants: TenantStore, now: Dat
     modules: input.modules,
     maxUsers: input.maxUsers,
     region: input.region,
-    openedAt: new Date(input.openedAt ?? now).toISOString(),
+    openedAt: (input.openedAt ? (parseTimestamp(input.openedAt) as Date) : now).toISOString(),
     createdAt: now.toISOString(),
     status: 'active',
     terminations: {},

@@ -1,6 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from './problem.ts';
 
+// Fatal: a byte sequence that is not UTF-8 is refused, never silently replaced by U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Documented request body limit of every JSON route (100 records of a few KB each fit easily). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -17,11 +21,34 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes = MAX_BODY_
     throw payloadTooLarge(`The body has ${raw.byteLength} bytes; the limit is ${maxBytes} bytes.`);
   }
   if (raw.byteLength === 0) throw badRequest('The request body is empty; a JSON document is required.');
+  let text: string;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    text = utf8.decode(raw);
+  } catch (error) {
+    throw badRequest(
+      'The body is not valid UTF-8.',
+      { issues: [{ pointer: '', detail: 'invalid UTF-8' }] },
+      { cause: error },
+    );
+  }
+  let surrogate = false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, (key, value) => {
+      if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value)))
+        surrogate = true;
+      return value;
+    });
   } catch (error) {
     throw badRequest(`The body is not valid JSON: ${(error as Error).message}`, {
       issues: [{ pointer: '', detail: 'malformed JSON' }],
     });
   }
+  // "\ud800" is valid JSON but no character: it cannot be stored or shown, so it is refused.
+  if (surrogate) {
+    throw badRequest('The body holds a lone UTF-16 surrogate (such as \\ud800), which is not a character.', {
+      issues: [{ pointer: '', detail: 'lone surrogate' }],
+    });
+  }
+  return parsed;
 }

@@ -49,9 +49,12 @@ export function problemErrors(
       if (isStoreUnavailable(error)) {
         logger.warn('store unavailable', { error: error as Error });
         request.response = problemResponse(
-          unavailable('The data store did not answer; nothing was changed by this request.', {
-            retryAfterSeconds: 1,
-          }),
+          unavailable(
+            'The data store did not answer. Send the same request again after Retry-After: records it already stored answer duplicate, so a resend never stores anything twice.',
+            {
+              retryAfterSeconds: 1,
+            },
+          ),
           requestId,
         );
         return;

@@ -64,6 +64,8 @@ async function startOnce() {
   return {
     ports,
     env,
+    /** The process group of the local cloud (npm and everything it started). */
+    pid: child.pid,
     base: `http://127.0.0.1:${ports.http}`,
     output: () => output,
     /** Ctrl-C, as a terminal sends it: SIGINT to the whole process group. */

@@ -20,8 +20,8 @@ export function documentClient(cloud: IsolatedCloud) {
 }
 
 /** The sweep's stores on a test file's cloud. */
-export function sweepStores(cloud: IsolatedCloud, s3 = cloud.clients.s3) {
-  const db = documentClient(cloud);
+export function sweepStores(cloud: IsolatedCloud, s3 = cloud.clients.s3, dynamodb = cloud.clients.dynamodb) {
+  const db = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   return {
     index: new DynamoDueIndex(db, cloud.tables.RecordsTable as string),
     objects: new S3ObjectStore(s3, cloud.buckets.DataBucket as string),

@@ -1,0 +1,525 @@
+import type { ApiRequest } from './api-events.ts';
+import { FIELDS } from './records.ts';
+
+/** One hostile request, named for the report, sent to one of the HTTP functions. */
+export interface HostileRequest {
+  name: string;
+  fn: 'capture' | 'tenantsApi' | 'statsApi' | 'erasureApi';
+  request: ApiRequest;
+  /** A body sent as raw bytes (API Gateway passes them base64-encoded). */
+  rawBody?: Buffer;
+}
+
+export interface Keys {
+  tenantKey: string;
+  operatorKey: string;
+  tenantId: string;
+  otherTenantId: string;
+}
+
+const MALFORMED_JSON = [
+  '{',
+  '}',
+  '{"id":',
+  '{"id":"a",}',
+  '[1,2',
+  'nul',
+  'undefined',
+  "{'id':'a'}",
+  '{"id":"a" "type":"user.login"}',
+  '{"a":NaN}',
+  '{"a":Infinity}',
+  '{"a":0x10}',
+  '{"a":01}',
+  '{"a":"\\x41"}',
+  '{"a":"\\u12"}',
+  '{"a":"line\nbreak"}',
+  '{} trailing',
+  '\u0000',
+  '{"a":1}\u0000',
+  '/* comment */ {}',
+];
+
+const JSON_NON_OBJECTS = ['null', 'true', '0', '-1', '"a string"', '[]', '[{}]', '1e999'];
+
+// Values no field accepts: wrong types, empty, over-long, control characters, query-operator objects.
+const WRONG_VALUES: unknown[] = [
+  null,
+  -1,
+  true,
+  [],
+  {},
+  'x'.repeat(5000),
+  '\u0000',
+  '\u001b[31m',
+  ['203.0.113.7'],
+  { $ne: null },
+  -0.5,
+  false,
+];
+
+const BAD_IPS = [
+  '999.1.1.1',
+  '1.2.3',
+  '1.2.3.4.5',
+  '::g',
+  'fe80::1%eth0',
+  ' 1.2.3.4',
+  '1.2.3.4\n',
+  '1.2.3.4/24',
+  'localhost',
+  '0x7f.0.0.1',
+  '١٢٣.١.١.١',
+  '2001:db8::1::1',
+];
+
+const BAD_DATES = [
+  '2026-02-30T00:00:00Z',
+  '2026-02-29T00:00:00Z',
+  '2026-13-01T00:00:00Z',
+  '2026-00-10T00:00:00Z',
+  '2026-11-31T00:00:00Z',
+  '2026-11-22T24:00:00Z',
+  '2026-11-22T10:60:00Z',
+  '2026-11-22T10:00:61Z',
+  '2026-11-22',
+  '2026-11-22T10:00:00',
+  '22/11/2026',
+  '1700000000',
+  '+275760-09-13T00:00:00Z',
+  '2026-11-22T10:00:00+25:00',
+  '2026-11-22T10:00:00Z ',
+  '２０２６-11-22T10:00:00Z',
+];
+
+const PROTOTYPE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '__defineGetter__',
+];
+
+const deep = (depth: number, open: string, close: string, inner = '1') =>
+  `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+
+const LONG_ID_BYTES = [257, 300, 1100, 3000];
+
+/** At least 300 hostile requests against every HTTP route: each must get a 4xx problem+json. */
+export function hostileCorpus(keys: Keys): HostileRequest[] {
+  const corpus: HostileRequest[] = [];
+  const now = new Date().toISOString();
+  const tenant = { authorization: `Bearer ${keys.tenantKey}` };
+  const operator = { authorization: `Bearer ${keys.operatorKey}` };
+  const json = { 'content-type': 'application/json' };
+  const capture = (name: string, body: string | object, headers: Record<string, string> = {}) =>
+    corpus.push({
+      name: `capture: ${name}`,
+      fn: 'capture',
+      request: { method: 'POST', route: '/v1/events', headers: { ...tenant, ...json, ...headers }, body },
+    });
+  const record = (type: string, overrides: Record<string, unknown> = {}) => ({
+    id: 'hostile-1',
+    type,
+    occurredAt: now,
+    ...(FIELDS as Record<string, Record<string, unknown>>)[type],
+    ...overrides,
+  });
+
+  // Malformed and non-object JSON.
+  for (const text of [...MALFORMED_JSON, ...JSON_NON_OBJECTS])
+    capture(`malformed ${JSON.stringify(text)}`, text);
+  // Deeply nested JSON, as the whole body and inside a record.
+  for (const depth of [64, 1000, 10_000, 100_000]) {
+    capture(`array nested ${depth} deep`, deep(depth, '[', ']'));
+    capture(`object nested ${depth} deep`, deep(depth, '{"a":', '}'));
+    capture(
+      `camContext nested ${depth} deep`,
+      JSON.stringify(record('admin.action')).replace(
+        '"camContext":{',
+        `"camContext":{"deep":${deep(depth, '{"a":', '}')},`,
+      ),
+    );
+  }
+  // Wrong types and values for every field of every record type.
+  for (const [type, fields] of Object.entries(FIELDS)) {
+    for (const field of ['id', 'type', 'occurredAt', ...Object.keys(fields)]) {
+      for (const value of WRONG_VALUES.filter((_, i) => (i + field.length) % 3 === 0)) {
+        capture(`${type} ${field}=${JSON.stringify(value).slice(0, 24)}`, record(type, { [field]: value }));
+      }
+    }
+    // A field the policy does not collect, and one naming another tenant.
+    capture(`${type} with email`, record(type, { email: 'a@example.com' }));
+    capture(`${type} with tenantId`, record(type, { tenantId: keys.otherTenantId }));
+  }
+  // Huge strings and oversize bodies.
+  capture('userId of 100 kB', record('user.login', { userId: 'u'.repeat(100_000) }));
+  capture('body of 300 kB', record('user.login', { userId: 'u'.repeat(300_000) }));
+  capture('101 records', {
+    events: Array.from({ length: 101 }, (_, i) => record('user.login', { id: `r-${i}` })),
+  });
+  capture('events empty', { events: [] });
+  capture('events not an array', { events: { 0: record('user.login') } });
+  capture('events beside a record field', { events: [record('user.login')], id: 'x' });
+  capture('the same id twice', { events: [record('user.login'), record('user.login')] });
+  capture('one bad record among good ones', {
+    events: [record('user.login', { id: 'g-1' }), record('user.login', { id: 'g-2', clientIp: '999.9.9.9' })],
+  });
+  // Unicode edge cases.
+  for (const [name, text] of [
+    [
+      'lone high surrogate in userId',
+      '{"id":"u1","type":"user.login","occurredAt":"NOW","userId":"\\ud800","clientIp":"203.0.113.7","country":"DE"}',
+    ],
+    [
+      'lone low surrogate in userId',
+      '{"id":"u1","type":"user.login","occurredAt":"NOW","userId":"a\\udc00b","clientIp":"203.0.113.7","country":"DE"}',
+    ],
+    [
+      'lone surrogate in a key',
+      '{"id":"u1","type":"user.login","occurredAt":"NOW","userId":"u","clientIp":"203.0.113.7","country":"DE","\\ud800":1}',
+    ],
+    [
+      'lone surrogate in qToken',
+      JSON.stringify(record('admin.action')).replace('"qToken":"secret-token"', '"qToken":"\\udfff"'),
+    ],
+    [
+      'lone surrogate in configValue',
+      JSON.stringify(record('security.product_config')).replace(
+        '"configValue":"daily"',
+        '"configValue":"x\\ud83dy"',
+      ),
+    ],
+    [
+      'NUL in userId',
+      '{"id":"u1","type":"user.login","occurredAt":"NOW","userId":"a\\u0000b","clientIp":"203.0.113.7","country":"DE"}',
+    ],
+    ['fullwidth country', JSON.stringify(record('user.login', { country: 'ＤＥ' }))],
+    ['lower-case country', JSON.stringify(record('user.login', { country: 'de' }))],
+    ['emoji id', JSON.stringify(record('user.login', { id: '😀' }))],
+    ['id with a slash', JSON.stringify(record('user.login', { id: 'a/b' }))],
+    ['id of 129 characters', JSON.stringify(record('user.login', { id: 'a'.repeat(129) }))],
+  ] as const) {
+    capture(name, text.replace('NOW', now));
+  }
+  for (const [name, bytes] of [
+    [
+      'invalid UTF-8 byte',
+      Buffer.concat([
+        Buffer.from(`{"id":"u1","type":"user.login","occurredAt":"${now}","userId":"`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('","clientIp":"203.0.113.7","country":"DE"}'),
+      ]),
+    ],
+    [
+      'overlong UTF-8 encoding',
+      Buffer.concat([
+        Buffer.from(`{"id":"u1","type":"user.login","occurredAt":"${now}","userId":"`),
+        Buffer.from([0xc0, 0xaf]),
+        Buffer.from('","clientIp":"203.0.113.7","country":"DE"}'),
+      ]),
+    ],
+    [
+      'UTF-8 encoded surrogate',
+      Buffer.concat([
+        Buffer.from(`{"id":"u1","type":"user.login","occurredAt":"${now}","userId":"`),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from('","clientIp":"203.0.113.7","country":"DE"}'),
+      ]),
+    ],
+    [
+      'truncated UTF-8 sequence',
+      Buffer.concat([
+        Buffer.from(`{"id":"u1","type":"user.login","occurredAt":"${now}","userId":"`),
+        Buffer.from([0xe2, 0x82]),
+        Buffer.from('","clientIp":"203.0.113.7","country":"DE"}'),
+      ]),
+    ],
+    ['UTF-16 body', Buffer.from(JSON.stringify(record('user.login')), 'utf16le')],
+  ] as const) {
+    corpus.push({
+      name: `capture: ${name}`,
+      fn: 'capture',
+      request: { method: 'POST', route: '/v1/events', headers: { ...tenant, ...json } },
+      rawBody: bytes,
+    });
+  }
+  // Prototype pollution keys, at the top, in a batch envelope, nested, and as a type.
+  for (const key of PROTOTYPE_KEYS) {
+    capture(
+      `record key ${key}`,
+      JSON.stringify(record('user.login')).replace('{', `{"${key}":{"isAdmin":true},`),
+    );
+    capture(
+      `envelope key ${key}`,
+      `{"${key}":{"events":[]},"events":[${JSON.stringify(record('user.login'))}]}`,
+    );
+    capture(
+      `camContext key ${key}`,
+      JSON.stringify(record('admin.action')).replace('"camContext":{', `"camContext":{"${key}":{"x":1},`),
+    );
+    capture(`type ${key}`, record(key));
+  }
+  // Invalid IPs and dates.
+  for (const ip of BAD_IPS) {
+    capture(`clientIp ${JSON.stringify(ip)}`, record('user.login', { clientIp: ip }));
+    capture(`requestIp ${JSON.stringify(ip)}`, record('api.invocation', { requestIp: ip }));
+  }
+  for (const date of BAD_DATES)
+    capture(`occurredAt ${JSON.stringify(date)}`, record('user.login', { occurredAt: date }));
+  capture(
+    'occurredAt a day ahead',
+    record('user.login', { occurredAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  );
+  capture('admin action past its 180 days', record('admin.action', { occurredAt: '2020-01-01T00:00:00Z' }));
+  // Missing, malformed and forged keys; wrong media types.
+  for (const authorization of [
+    undefined,
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    'bearer cdl_forged',
+    `Bearer ${keys.operatorKey}`,
+    `Bearer ${keys.tenantKey}x`,
+    `Bearer ${keys.tenantKey.slice(0, -1)}`,
+    `Bearer ${'k'.repeat(10_000)}`,
+    `Bearer ${keys.tenantKey} extra`,
+  ]) {
+    corpus.push({
+      name: `capture: authorization ${JSON.stringify(authorization?.slice(0, 30))} (${authorization?.length ?? 'none'})`,
+      fn: 'capture',
+      request: {
+        method: 'POST',
+        route: '/v1/events',
+        headers: { ...json, ...(authorization === undefined ? {} : { authorization }) },
+        body: JSON.stringify(record('user.login')),
+      },
+    });
+  }
+  for (const type of [
+    '',
+    'text/plain',
+    'application/xml',
+    'multipart/form-data',
+    'application/x-www-form-urlencoded',
+    'json',
+  ]) {
+    capture(`content-type ${JSON.stringify(type)}`, JSON.stringify(record('user.login')), {
+      'content-type': type,
+    });
+  }
+
+  // The operator's API.
+  const ops = (
+    name: string,
+    request: Omit<ApiRequest, 'headers'>,
+    headers: Record<string, string> = operator,
+  ) => corpus.push({ name: `tenantsApi: ${name}`, fn: 'tenantsApi', request: { ...request, headers } });
+  const validTenant = { name: 'Hostile', modules: ['ciam'], maxUsers: 10, region: 'DE' };
+  for (const [field, values] of Object.entries({
+    name: [null, 1, '', ' ', 'n'.repeat(201), ['a']],
+    modules: [null, [], ['x'], ['ciam', 'ciam'], 'ciam', [1], ['__proto__']],
+    maxUsers: [null, 0, -1, 1.5, '10', 1e20, true],
+    region: [null, 'de', 'DEU', '', 'D1', 'ＤＥ'],
+    openedAt: [
+      null,
+      1,
+      '2026-02-30T00:00:00Z',
+      '2026-11-31T00:00:00Z',
+      '2026-11-22',
+      'yesterday',
+      '2026-11-22T10:00:00',
+    ],
+  })) {
+    for (const value of values)
+      ops(`create with ${field}=${JSON.stringify(value)}`, {
+        method: 'POST',
+        route: '/v1/tenants',
+        body: { ...validTenant, [field]: value },
+      });
+  }
+  ops('create in Russia with Container Security', {
+    method: 'POST',
+    route: '/v1/tenants',
+    body: { ...validTenant, region: 'RU', modules: ['container-security'] },
+  });
+  for (const key of PROTOTYPE_KEYS)
+    ops(`create with key ${key}`, {
+      method: 'POST',
+      route: '/v1/tenants',
+      body: `{"${key}":{"status":"terminated"},"name":"x","modules":["ciam"],"maxUsers":1,"region":"DE"}`,
+    });
+  ops('create with apiKey', {
+    method: 'POST',
+    route: '/v1/tenants',
+    body: { ...validTenant, apiKey: 'cdl_mine' },
+  });
+  for (const text of MALFORMED_JSON.slice(0, 8))
+    ops(`create malformed ${JSON.stringify(text)}`, { method: 'POST', route: '/v1/tenants', body: text });
+  ops('create nested 100000 deep', { method: 'POST', route: '/v1/tenants', body: deep(100_000, '[', ']') });
+  ops('create 300 kB', {
+    method: 'POST',
+    route: '/v1/tenants',
+    body: { ...validTenant, name: 'n'.repeat(300_000) },
+  });
+  for (const authorization of [
+    '',
+    'Bearer',
+    `Bearer ${keys.tenantKey}`,
+    `Bearer ${keys.operatorKey}x`,
+    'Basic b3A6b3A=',
+  ]) {
+    ops(
+      `create with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      { method: 'POST', route: '/v1/tenants', body: validTenant },
+      authorization ? { authorization } : {},
+    );
+    ops(
+      `read with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      { method: 'GET', route: '/v1/tenants/{id}', pathParameters: { id: keys.tenantId } },
+      authorization ? { authorization } : {},
+    );
+    ops(
+      `terminate with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      {
+        method: 'POST',
+        route: '/v1/tenants/{id}/termination',
+        pathParameters: { id: keys.tenantId },
+        body: { modules: ['ciam'] },
+      },
+      authorization ? { authorization } : {},
+    );
+  }
+  const badIds = [
+    'no-such-tenant',
+    '00000000-0000-0000-0000-000000000000',
+    '../etc/passwd',
+    '%00',
+    '\u0000',
+    'T#x#DIR#0',
+    '*',
+    '😀',
+    ...LONG_ID_BYTES.map((n) => 'i'.repeat(n)),
+    'é'.repeat(200),
+  ];
+  for (const id of badIds) {
+    const label =
+      JSON.stringify(id.slice(0, 16)) + (id.length > 16 ? `…(${Buffer.byteLength(id)} bytes)` : '');
+    ops(`read tenant ${label}`, { method: 'GET', route: '/v1/tenants/{id}', pathParameters: { id } });
+    ops(`issue key for tenant ${label}`, {
+      method: 'POST',
+      route: '/v1/tenants/{id}/keys',
+      pathParameters: { id },
+    });
+    ops(`revoke key of tenant ${label}`, {
+      method: 'DELETE',
+      route: '/v1/tenants/{id}/keys/{keyId}',
+      pathParameters: { id, keyId: 'k' },
+    });
+    ops(`revoke key ${label} of a real tenant`, {
+      method: 'DELETE',
+      route: '/v1/tenants/{id}/keys/{keyId}',
+      pathParameters: { id: keys.tenantId, keyId: id },
+    });
+    ops(`terminate tenant ${label}`, {
+      method: 'POST',
+      route: '/v1/tenants/{id}/termination',
+      pathParameters: { id },
+      body: { modules: ['ciam'] },
+    });
+    ops(`termination status of ${label}`, {
+      method: 'GET',
+      route: '/v1/tenants/{id}/termination',
+      pathParameters: { id },
+    });
+  }
+  for (const body of [
+    {},
+    { modules: [] },
+    { modules: ['x'] },
+    { modules: 'ciam' },
+    { modules: ['ciam'], extra: 1 },
+    '{',
+    'null',
+  ])
+    ops(`terminate with ${JSON.stringify(body)}`, {
+      method: 'POST',
+      route: '/v1/tenants/{id}/termination',
+      pathParameters: { id: keys.tenantId },
+      body,
+    });
+  for (const limit of ['0', '-1', '101', 'abc', '1e2', '1.5', '', ' 5', '9'.repeat(400)])
+    ops(`sweeps limit=${JSON.stringify(limit.slice(0, 10))}`, {
+      method: 'GET',
+      route: '/v1/ops/sweeps',
+      query: { limit },
+    });
+
+  // The tenant's statistics.
+  const stats = (
+    name: string,
+    route: string,
+    query: Record<string, string>,
+    headers: Record<string, string> = tenant,
+  ) =>
+    corpus.push({
+      name: `statsApi: ${name}`,
+      fn: 'statsApi',
+      request: { method: 'GET', route, query, headers },
+    });
+  for (const date of [
+    '',
+    '2026-02-30',
+    '2026-13-01',
+    '26-11-22',
+    '2026-11-22T00:00:00Z',
+    'today',
+    '9999-12-31',
+    '0000-00-00',
+    '２０２６-11-22',
+  ])
+    stats(`date=${JSON.stringify(date)}`, '/v1/stats', { date });
+  stats('no date', '/v1/stats', {});
+  stats('range reversed', '/v1/stats/range', { from: '2026-11-20', to: '2026-11-10' });
+  stats('range of 1000 days', '/v1/stats/range', { from: '2024-01-01', to: '2026-09-27' });
+  stats('range with a bad day', '/v1/stats/range', { from: '2026-02-30', to: '2026-03-02' });
+  stats('range without to', '/v1/stats/range', { from: '2026-11-01' });
+  for (const authorization of ['', 'Bearer cdl_forged', `Bearer ${keys.operatorKey}`])
+    stats(
+      `authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      '/v1/stats',
+      { date: '2026-01-01' },
+      authorization ? { authorization } : {},
+    );
+
+  // Erasure of a user.
+  const erase = (name: string, userId: string, headers: Record<string, string> = tenant) =>
+    corpus.push({
+      name: `erasureApi: ${name}`,
+      fn: 'erasureApi',
+      request: { method: 'POST', route: '/v1/users/{userId}/erasure', pathParameters: { userId }, headers },
+    });
+  for (const userId of [
+    '%E0%A4%A',
+    '%',
+    '%zz',
+    '%C0%AF',
+    '%ED%A0%80',
+    '%00',
+    'a%0Ab',
+    '',
+    'u'.repeat(129),
+    '%F0%9F%98',
+    `${'%41'.repeat(200)}`,
+  ])
+    erase(`userId ${JSON.stringify(userId.slice(0, 20))}`, userId);
+  for (const authorization of ['', 'Bearer', 'Bearer cdl_forged', `Bearer ${keys.operatorKey}`])
+    erase(
+      `authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      'u-1',
+      authorization ? { authorization } : {},
+    );
+  return corpus;
+}
