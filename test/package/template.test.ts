@@ -53,6 +53,16 @@ describe('the packaged CloudFormation template', () => {
     expect(new Set(roles).size).toBe(roles.length);
   });
 
+  it("has no role that no function assumes (the framework's shared default role is dropped)", () => {
+    const assumed = new Set(
+      ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Role?.['Fn::GetAtt']?.[0]),
+    );
+    const roles = ofType('AWS::IAM::Role').map(([id]) => id);
+    expect(roles.length).toBeGreaterThan(0);
+    expect(roles).not.toContain('IamRoleLambdaExecution');
+    for (const role of roles) expect(assumed, role).toContain(role);
+  });
+
   it('grants no wildcard action or resource in any IAM policy', () => {
     const statements = ofType('AWS::IAM::Role').flatMap(([, role]) =>
       (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
