@@ -53,10 +53,11 @@ const isConditionFailure = (error: unknown) =>
  * exists is a duplicate and changes nothing; otherwise the directory change (idempotent: guarded by
  * the record's own time and id) is applied first and the record written last with a condition, so a
  * crash in between is healed by the client's retry and never counts twice. Two write units per
- * login: the directory update and the record; the day marker is written once per container and day.
+ * login: the directory update and the record; the day marker is read once per container and day and
+ * written only by the first container that finds it missing.
  */
 export class DynamoRecordStore implements RecordStore {
-  readonly #markedDays = new Set<string>();
+  readonly #markedDays = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -108,13 +109,24 @@ export class DynamoRecordStore implements RecordStore {
     }
   }
 
-  async #markDay(tenantId: string, day: string): Promise<void> {
+  // The write itself is what is cached, so concurrent records of a new day share one write; a failed
+  // write is forgotten at once, so the next record of that day tries again.
+  #markDay(tenantId: string, day: string): Promise<void> {
     const marker = `${tenantId}#${day}`;
-    if (this.#markedDays.has(marker)) return;
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...dayMarkerKey(tenantId, day), tenantId, day } }),
-    );
-    this.#markedDays.add(marker);
+    const known = this.#markedDays.get(marker);
+    if (known) return known;
+    // Read first: a read unit is cheaper than a write unit, and most containers find the marker that
+    // an earlier one wrote. A stale "missing" only costs one idempotent overwrite.
+    const key = dayMarkerKey(tenantId, day);
+    const write = this.db
+      .send(new GetCommand({ TableName: this.table, Key: key, ProjectionExpression: 'pk' }))
+      .then(async ({ Item }) => {
+        if (!Item)
+          await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key, tenantId, day } }));
+      });
+    this.#markedDays.set(marker, write);
+    write.catch(() => this.#markedDays.delete(marker));
+    return write;
   }
 }
 
