@@ -1,5 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ttlEpochSeconds } from '#policy/index';
 import { dayMarkerKey, dueKey, recordKey, utcDay } from './record-keys.ts';
 
@@ -42,7 +50,18 @@ export type StoreOutcome = 'stored' | 'duplicate';
 export interface RecordStore {
   /** Stores a record exactly once: `duplicate` when its id was stored before (by any request). */
   capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome>;
+  /** Stores the records of one request, each exactly once; outcomes in the same order. */
+  captureAll(entries: readonly CaptureEntry[]): Promise<StoreOutcome[]>;
 }
+
+/** A record and the directory change it implies. */
+export interface CaptureEntry {
+  record: CapturedRecord;
+  directory: DirectoryChange | undefined;
+}
+
+/** Records of one request stored at once: enough to overlap round trips, few enough not to throttle. */
+const STORE_CONCURRENCY = 16;
 
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
@@ -65,12 +84,51 @@ export class DynamoRecordStore implements RecordStore {
   ) {}
 
   async capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome> {
-    const key = recordKey(record.tenantId, record.occurredAt, record.category, record.id);
-    const existing = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: key, ProjectionExpression: 'pk' }),
-    );
-    if (existing.Item) return 'duplicate';
+    return (await this.captureAll([{ record, directory }]))[0] as StoreOutcome;
+  }
 
+  async captureAll(entries: readonly CaptureEntry[]): Promise<StoreOutcome[]> {
+    const keys = entries.map(({ record: r }) => recordKey(r.tenantId, r.occurredAt, r.category, r.id));
+    // One read for the whole request finds the records stored before (a resent batch); the
+    // conditional write below still decides a race between two requests.
+    const existing = await this.#existing(keys);
+    const outcomes: StoreOutcome[] = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < entries.length; i = next++) {
+        const key = keys[i] as { pk: string; sk: string };
+        const { record, directory } = entries[i] as CaptureEntry;
+        outcomes[i] = existing.has(`${key.pk}\n${key.sk}`)
+          ? 'duplicate'
+          : await this.#store(record, key, directory);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, entries.length) }, worker));
+    return outcomes;
+  }
+
+  async #existing(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Map(keys.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: BatchGetCommandInput['RequestItems'] = {
+        [this.table]: { Keys: unique.slice(i, i + 100), ProjectionExpression: 'pk, sk' },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.table] ?? []) found.add(`${item.pk}\n${item.sk}`);
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async #store(
+    record: CapturedRecord,
+    key: { pk: string; sk: string },
+    directory: DirectoryChange | undefined,
+  ): Promise<StoreOutcome> {
     await this.#markDay(record.tenantId, utcDay(record.occurredAt));
     if (directory) await this.#applyDirectory(directory);
     try {
