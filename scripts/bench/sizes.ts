@@ -9,6 +9,7 @@ export interface Sizes {
   /** Records of one day of one tenant (aggregation), and days of history of the smaller tenant. */
   dayRecords: number;
   historyDays: number;
+  historyDayRecords: number;
   /** Due records per sweep repetition, and unexpired records of the smaller table. */
   sweepDue: number;
   sweepUnexpired: number;
@@ -23,8 +24,9 @@ export const FULL: Sizes = {
   costEvents: 600,
   overheadRequests: 1_500,
   batchRequests: 40,
-  dayRecords: 600,
-  historyDays: 3,
+  dayRecords: 1_000,
+  historyDays: 30,
+  historyDayRecords: 10,
   sweepDue: 4_000,
   sweepUnexpired: 2_000,
   terminationRecords: 5_000,
@@ -37,8 +39,9 @@ export const QUICK: Sizes = {
   costEvents: 60,
   overheadRequests: 150,
   batchRequests: 4,
-  dayRecords: 60,
-  historyDays: 1,
+  dayRecords: 100,
+  historyDays: 3,
+  historyDayRecords: 5,
   sweepDue: 200,
   sweepUnexpired: 100,
   terminationRecords: 300,
