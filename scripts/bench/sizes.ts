@@ -21,9 +21,9 @@ export interface Sizes {
 
 export const FULL: Sizes = {
   reps: 5,
-  costEvents: 600,
-  overheadRequests: 1_500,
-  batchRequests: 40,
+  costEvents: 500,
+  overheadRequests: 1_000,
+  batchRequests: 30,
   dayRecords: 1_000,
   historyDays: 30,
   historyDayRecords: 10,
