@@ -6,6 +6,7 @@ import { bundleFigures } from './bundles.ts';
 import { batchCapture, captureCost, captureOverhead } from './capture.ts';
 import { type BenchCloud, functionEnv, startBenchCloud } from './cloud.ts';
 import { fmt } from './measure.ts';
+import { type Results, updateReadme } from './report.ts';
 import { type Figure, FULL, QUICK, type Sizes } from './sizes.ts';
 import { sweepFigures } from './sweep.ts';
 import { terminationRate } from './termination.ts';
@@ -83,6 +84,8 @@ const results = {
 };
 await mkdir(join(root, 'bench'), { recursive: true });
 await writeFile(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+// A full run of every figure is what bench/README.md shows; a quick or partial run leaves it alone.
+if (!quick && !only) await updateReadme(join(root, 'bench/README.md'), results as Results);
 console.log(
   `\n${results.mode} run, ${results.seconds} s, ${machine.cpus} × ${machine.cpu}, Node ${machine.node}; bench/results.json written`,
 );
