@@ -99,6 +99,9 @@ export async function terminate(
         pk: last.pk,
         ...(chunk.after ? { after: chunk.after } : { done: true }),
       };
+      // Nothing to delete (most of the second pass): no write. A crash re-reads from the last saved
+      // checkpoint and counts again from the counts saved with it; a hand-over saves this one.
+      if (toDelete.length === 0) continue;
       job.pending = toDelete;
       await deps.terminations.save(job);
       await finishPending(job, deps);
