@@ -11,8 +11,6 @@ import { MAX_RECORDS_PER_REQUEST, parseBatch, type ValidRecord } from './validat
 
 /** How far ahead of the server clock a record's time may be (clients' clocks drift). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-/** Records stored at once per request: enough to overlap round trips, few enough not to throttle. */
-const STORE_CONCURRENCY = 10;
 
 export interface CaptureDeps {
   tenants: TenantStore;
@@ -52,15 +50,10 @@ export async function captureEvents(
 
   const hashKey = parsed.records.some((r) => hasQToken(r)) ? await deps.qTokenHashKey() : undefined;
   const prepared = parsed.records.map((record) => toCaptured(record, tenant.id, now, hashKey));
-  const results: CaptureResult['results'] = new Array(prepared.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < prepared.length; i = next++) {
-      const record = prepared[i] as CapturedRecord;
-      results[i] = { id: record.id, outcome: await deps.records.capture(record, directoryChangeOf(record)) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, prepared.length) }, worker));
+  const outcomes = await deps.records.captureAll(
+    prepared.map((record) => ({ record, directory: directoryChangeOf(record) })),
+  );
+  const results = prepared.map((record, i) => ({ id: record.id, outcome: outcomes[i] as StoreOutcome }));
   return { tenantId: tenant.id, results };
 }
 

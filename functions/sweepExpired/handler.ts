@@ -12,7 +12,7 @@ import { requireEnv } from '#shared/config';
 import { DynamoDueIndex } from '#store/due-index';
 import { S3ObjectStore } from '#store/objects';
 import { DynamoSweepLog, type SweepRun } from '#store/sweeps';
-import { type SweepLimits, sweepExpired } from './sweep.ts';
+import { DEFAULT_SWEEP_LIMITS, type SweepLimits, sweepExpired } from './sweep.ts';
 
 const logger = new Logger();
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ciam-data-lifecycle' });
@@ -34,10 +34,10 @@ const positive = (name: string, fallback: number) => {
   return value;
 };
 const limits: SweepLimits = {
-  maxItems: positive('SWEEP_MAX_ITEMS', 200_000),
-  pageSize: positive('SWEEP_PAGE_SIZE', 250),
-  backlogCap: positive('SWEEP_BACKLOG_CAP', 100_000),
-  reserveMs: 30_000,
+  maxItems: positive('SWEEP_MAX_ITEMS', DEFAULT_SWEEP_LIMITS.maxItems),
+  pageSize: positive('SWEEP_PAGE_SIZE', DEFAULT_SWEEP_LIMITS.pageSize),
+  backlogCap: positive('SWEEP_BACKLOG_CAP', DEFAULT_SWEEP_LIMITS.backlogCap),
+  reserveMs: DEFAULT_SWEEP_LIMITS.reserveMs,
 };
 
 /** Scheduled: one sweep of everything due, within this invocation's time; see sweep.ts. */

@@ -27,6 +27,14 @@ export interface SweepLimits {
   reserveMs: number;
 }
 
+/** The deployed limits (each overridable by the handler's environment). */
+export const DEFAULT_SWEEP_LIMITS: SweepLimits = {
+  maxItems: 200_000,
+  pageSize: 250,
+  backlogCap: 100_000,
+  reserveMs: 30_000,
+};
+
 export type SweepOutcome = SweepRun | { status: 'busy'; runId: string };
 
 /**

@@ -26,11 +26,17 @@ export interface TerminateDeps {
 
 export type TerminationOutcome = 'completed' | 'already-completed' | 'continue' | 'busy';
 
+/** Items of consecutive partitions acted on together; `after` is where the last one resumes. */
+type Chunk = { slices: Array<{ step: Step; items: Item[] }>; after: ItemKey | undefined };
+
 /** A partition to clean, and whether its items are records (acted on by category) or all derived data. */
 type Step = { pk: string; records: boolean };
 
 const SAFETY_MS = 15_000;
 const ARCHIVE_WRITES_IN_FLIGHT = 8;
+/** Items acted on (and checkpointed as the write-ahead list) at once; partitions read ahead at once. */
+const CHUNK_ITEMS = 500;
+const READ_AHEAD = 16;
 
 /**
  * Carries out one module's termination for one tenant, exactly as the policy says: delete, archive
@@ -70,20 +76,35 @@ export async function terminate(
     const at = job.checkpoint.pk ? steps.findIndex((s) => s.pk === job.checkpoint?.pk) : -1;
     // Resume inside the checkpointed partition, or after it once it was finished.
     let index = at < 0 ? 0 : job.checkpoint.done ? at + 1 : at;
-    for (; index < steps.length; index++) {
-      const step = steps[index] as Step;
-      let after: ItemKey | undefined =
-        job.checkpoint.pk === step.pk && !job.checkpoint.done ? job.checkpoint.after : undefined;
-      do {
-        if (deps.remainingMs() < SAFETY_MS) return save(job, deps, 'continue');
-        const page = await deps.data.page(step.pk, after);
-        const toDelete = await actOnPage(page.items, step, job, actions, terminatedAt, deps);
-        after = page.next;
-        job.checkpoint = { pass: job.checkpoint.pass, pk: step.pk, ...(after ? { after } : { done: true }) };
-        job.pending = toDelete;
-        await deps.terminations.save(job);
-        await finishPending(job, deps);
-      } while (after);
+    let after: ItemKey | undefined = at >= 0 && !job.checkpoint.done ? job.checkpoint.after : undefined;
+    let reading: Promise<Chunk> | undefined =
+      index < steps.length ? nextChunk(steps, index, after, deps.data) : undefined;
+    while (reading) {
+      if (deps.remainingMs() < SAFETY_MS) {
+        reading.catch(() => undefined);
+        return save(job, deps, 'continue');
+      }
+      const chunk: Chunk = await reading;
+      index += chunk.slices.length - (chunk.after ? 1 : 0);
+      after = chunk.after;
+      // The next chunk is read while this one is settled: reads never depend on these deletions.
+      reading = index < steps.length ? nextChunk(steps, index, after, deps.data) : undefined;
+      reading?.catch(() => undefined);
+      const toDelete: ItemKey[] = [];
+      for (const { step, items } of chunk.slices)
+        toDelete.push(...(await actOnPage(items, step, job, actions, terminatedAt, deps)));
+      const last = chunk.slices.at(-1)?.step as Step;
+      job.checkpoint = {
+        pass: job.checkpoint.pass,
+        pk: last.pk,
+        ...(chunk.after ? { after: chunk.after } : { done: true }),
+      };
+      // Nothing to delete (most of the second pass): no write. A crash re-reads from the last saved
+      // checkpoint and counts again from the counts saved with it; a hand-over saves this one.
+      if (toDelete.length === 0) continue;
+      job.pending = toDelete;
+      await deps.terminations.save(job);
+      await finishPending(job, deps);
     }
     job.checkpoint = { pass: (job.checkpoint.pass + 1) as 1 | 2 };
     await deps.terminations.save(job);
@@ -122,6 +143,33 @@ export async function terminate(
     terminations: { ...tenant.terminations, [hook.module]: job.requestedAt },
   });
   return 'completed';
+}
+
+/**
+ * The next items to act on, in partition order: the current partition from `after`, and the first
+ * pages of the partitions after it read at the same time (most partitions of a tenant are small, and
+ * one round trip each would dominate). Taken whole while they fit in one chunk; the partition where
+ * the chunk ends is resumed after its last item. What was read beyond is read again next time.
+ */
+async function nextChunk(
+  steps: Step[],
+  index: number,
+  after: ItemKey | undefined,
+  data: TenantDataStore,
+): Promise<Chunk> {
+  const wave = steps.slice(index, index + READ_AHEAD);
+  const pages = await Promise.all(
+    wave.map((step, i) => data.page(step.pk, i === 0 ? after : undefined, CHUNK_ITEMS)),
+  );
+  const slices: Array<{ step: Step; items: Item[] }> = [];
+  let total = 0;
+  for (const [i, page] of pages.entries()) {
+    if (i > 0 && total + page.items.length > CHUNK_ITEMS) break;
+    slices.push({ step: wave[i] as Step, items: page.items });
+    total += page.items.length;
+    if (page.next) return { slices, after: page.next };
+  }
+  return { slices, after: undefined };
 }
 
 async function save(

@@ -1,5 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ttlEpochSeconds } from '#policy/index';
 import { dayMarkerKey, dueKey, recordKey, utcDay } from './record-keys.ts';
 
@@ -42,7 +50,18 @@ export type StoreOutcome = 'stored' | 'duplicate';
 export interface RecordStore {
   /** Stores a record exactly once: `duplicate` when its id was stored before (by any request). */
   capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome>;
+  /** Stores the records of one request, each exactly once; outcomes in the same order. */
+  captureAll(entries: readonly CaptureEntry[]): Promise<StoreOutcome[]>;
 }
+
+/** A record and the directory change it implies. */
+export interface CaptureEntry {
+  record: CapturedRecord;
+  directory: DirectoryChange | undefined;
+}
+
+/** Records of one request stored at once: enough to overlap round trips, few enough not to throttle. */
+const STORE_CONCURRENCY = 16;
 
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
@@ -53,10 +72,11 @@ const isConditionFailure = (error: unknown) =>
  * exists is a duplicate and changes nothing; otherwise the directory change (idempotent: guarded by
  * the record's own time and id) is applied first and the record written last with a condition, so a
  * crash in between is healed by the client's retry and never counts twice. Two write units per
- * login: the directory update and the record; the day marker is written once per container and day.
+ * login: the directory update and the record; the day marker is read once per container and day and
+ * written only by the first container that finds it missing.
  */
 export class DynamoRecordStore implements RecordStore {
-  readonly #markedDays = new Set<string>();
+  readonly #markedDays = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -64,12 +84,51 @@ export class DynamoRecordStore implements RecordStore {
   ) {}
 
   async capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome> {
-    const key = recordKey(record.tenantId, record.occurredAt, record.category, record.id);
-    const existing = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: key, ProjectionExpression: 'pk' }),
-    );
-    if (existing.Item) return 'duplicate';
+    return (await this.captureAll([{ record, directory }]))[0] as StoreOutcome;
+  }
 
+  async captureAll(entries: readonly CaptureEntry[]): Promise<StoreOutcome[]> {
+    const keys = entries.map(({ record: r }) => recordKey(r.tenantId, r.occurredAt, r.category, r.id));
+    // One read for the whole request finds the records stored before (a resent batch); the
+    // conditional write below still decides a race between two requests.
+    const existing = await this.#existing(keys);
+    const outcomes: StoreOutcome[] = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < entries.length; i = next++) {
+        const key = keys[i] as { pk: string; sk: string };
+        const { record, directory } = entries[i] as CaptureEntry;
+        outcomes[i] = existing.has(`${key.pk}\n${key.sk}`)
+          ? 'duplicate'
+          : await this.#store(record, key, directory);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, entries.length) }, worker));
+    return outcomes;
+  }
+
+  async #existing(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Map(keys.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: BatchGetCommandInput['RequestItems'] = {
+        [this.table]: { Keys: unique.slice(i, i + 100), ProjectionExpression: 'pk, sk' },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.table] ?? []) found.add(`${item.pk}\n${item.sk}`);
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async #store(
+    record: CapturedRecord,
+    key: { pk: string; sk: string },
+    directory: DirectoryChange | undefined,
+  ): Promise<StoreOutcome> {
     await this.#markDay(record.tenantId, utcDay(record.occurredAt));
     if (directory) await this.#applyDirectory(directory);
     try {
@@ -108,13 +167,24 @@ export class DynamoRecordStore implements RecordStore {
     }
   }
 
-  async #markDay(tenantId: string, day: string): Promise<void> {
+  // The write itself is what is cached, so concurrent records of a new day share one write; a failed
+  // write is forgotten at once, so the next record of that day tries again.
+  #markDay(tenantId: string, day: string): Promise<void> {
     const marker = `${tenantId}#${day}`;
-    if (this.#markedDays.has(marker)) return;
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...dayMarkerKey(tenantId, day), tenantId, day } }),
-    );
-    this.#markedDays.add(marker);
+    const known = this.#markedDays.get(marker);
+    if (known) return known;
+    // Read first: a read unit is cheaper than a write unit, and most containers find the marker that
+    // an earlier one wrote. A stale "missing" only costs one idempotent overwrite.
+    const key = dayMarkerKey(tenantId, day);
+    const write = this.db
+      .send(new GetCommand({ TableName: this.table, Key: key, ProjectionExpression: 'pk' }))
+      .then(async ({ Item }) => {
+        if (!Item)
+          await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key, tenantId, day } }));
+      });
+    this.#markedDays.set(marker, write);
+    write.catch(() => this.#markedDays.delete(marker));
+    return write;
   }
 }
 

@@ -8,7 +8,7 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { type ApiRequest, type ApiResponse, apiEvent, lambdaContext, readResponse } from './api-events.ts';
-import type { IsolatedCloud } from './local-cloud.ts';
+import type { IsolatedCloud } from './isolated-cloud.ts';
 
 export const OPERATOR_KEY = 'test-operator-key';
 export const QTOKEN_HASH_KEY = 'test-qtoken-hash-key';

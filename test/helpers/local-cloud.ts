@@ -1,33 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
-import { localClients } from '#local/cloud';
-import { type ProvisionedCloud, provision } from '#local/provision';
+import { type IsolatedCloud, isolatedCloudOn } from './isolated-cloud.ts';
 
-/** A test file's own copy of every table, bucket and queue of serverless.yml, on the shared emulators. */
-export interface IsolatedCloud extends ProvisionedCloud {
-  clients: ReturnType<typeof localClients>;
-  endpoints: { dynamodbEndpoint: string; awsEndpoint: string };
-  destroy(): void;
-}
+export type { IsolatedCloud };
 
 /** Provisions the template's resources under a unique suffix so test files never share state. */
 export async function isolatedCloud(): Promise<IsolatedCloud> {
   const { dynamodbEndpoint, awsEndpoint, resources } = inject('localCloud');
-  const endpoints = { dynamodbEndpoint, awsEndpoint };
-  const clients = localClients(endpoints);
-  const suffix = randomBytes(4).toString('hex');
-  const cloud = await provision(resources, clients, (name) => `${name}-${suffix}`);
-  return {
-    ...cloud,
-    clients,
-    endpoints,
-    destroy() {
-      clients.dynamodb.destroy();
-      clients.s3.destroy();
-      clients.sqs.destroy();
-    },
-  };
+  return isolatedCloudOn({ dynamodbEndpoint, awsEndpoint }, resources);
 }
 
 /** Messages on a queue, visible or in flight. */

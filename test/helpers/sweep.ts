@@ -7,7 +7,7 @@ import { DynamoRecordStore } from '#store/records';
 import { DynamoSweepLog } from '#store/sweeps';
 import { directoryChangeOf } from '../../functions/captureEvents/directory.ts';
 import { type SweepDeps, type SweepLimits, sweepExpired } from '../../functions/sweepExpired/sweep.ts';
-import type { IsolatedCloud } from './local-cloud.ts';
+import type { IsolatedCloud } from './isolated-cloud.ts';
 import { FIELDS } from './records.ts';
 
 export type StoredItem = { pk: string; sk: string; [attribute: string]: unknown };

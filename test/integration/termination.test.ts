@@ -249,7 +249,7 @@ describe('termination', () => {
     const steady = await leavingTenant(['ciam']);
     expect(await run(steady.id, 'ciam', steady.requestedAt)).toBe('completed');
     const slow = await leavingTenant(['ciam']);
-    // Each invocation has time for two pages only.
+    // Each invocation has time for two chunks only (a chunk spans many small partitions).
     let outcome: string | undefined;
     let invocations = 0;
     while (outcome !== 'completed') {
@@ -260,7 +260,7 @@ describe('termination', () => {
       });
       expect(invocations).toBeLessThan(200);
     }
-    expect(invocations).toBeGreaterThan(5);
+    expect(invocations).toBeGreaterThan(2);
     const counts = async (id: string) =>
       (await bucketListing(cloud, `receipts/${id}/`)).map((o) =>
         Object.entries(JSON.parse(o.body).categories as Record<string, { deleted: number; kept: number }>)
