@@ -16,11 +16,15 @@ export async function deleteKeys(
 ): Promise<void> {
   const batches: ItemKey[][] = [];
   for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
-  // A few batches in flight at once: the deletions of one page overlap their round trips.
+  // A few batches in flight at once, each worker taking the next batch as soon as its own is done
+  // (no lockstep waiting for the slowest of a group).
   const inFlight = 4;
-  for (let i = 0; i < batches.length; i += inFlight) {
-    await Promise.all(batches.slice(i, i + inFlight).map((batch) => deleteBatch(db, table, batch)));
-  }
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < batches.length; i = next++)
+      await deleteBatch(db, table, batches[i] as ItemKey[]);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
 }
 
 async function deleteBatch(db: DynamoDBDocumentClient, table: string, keys: ItemKey[]): Promise<void> {
