@@ -1,3 +1,4 @@
+import { fixedDays } from '#policy/index';
 import { DynamoDueIndex } from '#store/due-index';
 import { S3ObjectStore } from '#store/objects';
 import { DynamoSweepLog } from '#store/sweeps';
@@ -10,6 +11,7 @@ import { itemsWhere, putAll, rawDelete } from './raw-delete.ts';
 import type { Figure, Sizes } from './sizes.ts';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /**
  * The sweep runs with a clock two days ahead and the due records fall due tomorrow: DynamoDB Local
  * really expires TTL, and records already past their TTL would vanish on their own mid-measurement.
@@ -39,12 +41,16 @@ function sweepSide(cloud: IsolatedCloud) {
   return { cloud, db, sweep };
 }
 
-/** Admin actions (fixed 180 days): `n` already past their deadline, or `n` far from it. */
+/**
+ * Admin actions: `n` due by the sweep's clock (their deadlines lie one to two hours ahead of the real
+ * clock, so DynamoDB Local's TTL leaves them alone), or `n` far from their deadline.
+ */
 function adminActions(n: number, due: boolean) {
   const now = Date.now();
+  const kept = fixedDays('admin-action-log') * DAY_MS;
   return Array.from({ length: n }, (_, i) => ({
     type: 'admin.action',
-    occurredAt: new Date(due ? now - 181 * DAY_MS + (i % 3600) * 1000 : now - ((i % 90) * DAY_MS) / 3),
+    occurredAt: new Date(due ? now - kept + HOUR_MS + (i % 3600) * 1000 : now - ((i % 90) * kept) / 180 / 3),
   }));
 }
 
@@ -72,7 +78,7 @@ export async function sweepFigures(bench: BenchCloud, sizes: Sizes): Promise<Fig
   const rate = { sweep: [] as number[], raw: [] as number[], ratio: [] as number[] };
   const isDue = (item: Record<string, unknown>) =>
     typeof item.deadline === 'string' &&
-    Date.parse(item.deadline) < Date.now() &&
+    Date.parse(item.deadline) < Date.now() + AHEAD_MS &&
     item.tenantId === 'tenant-small';
   for (let rep = 0; rep < sizes.reps; rep++) {
     await storeHistory(small.cloud, 'tenant-small', adminActions(sizes.sweepDue, true), { concurrency: 16 });
