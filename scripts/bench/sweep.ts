@@ -50,7 +50,7 @@ function adminActions(n: number, due: boolean) {
   const kept = fixedDays('admin-action-log') * DAY_MS;
   return Array.from({ length: n }, (_, i) => ({
     type: 'admin.action',
-    occurredAt: new Date(due ? now - kept + HOUR_MS + (i % 3600) * 1000 : now - ((i % 90) * kept) / 180 / 3),
+    occurredAt: new Date(due ? now - kept + HOUR_MS + (i % 3600) * 1000 : now - ((i % 90) * DAY_MS) / 3),
   }));
 }
 
