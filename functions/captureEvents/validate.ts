@@ -3,7 +3,6 @@ import { type CategoryId, categoryOf, type ModuleId, POLICY, type RecordType } f
 import { parseTimestamp } from '#shared/timestamp';
 import { describe, isObjectField, SHAPES, type Shape, shorten } from './record-shapes.ts';
 
-export { parseTimestamp } from '#shared/timestamp';
 export { schemaFields } from './record-shapes.ts';
 
 // Validation of a capture request body (SPEC §2). Pure: no clock, no I/O. Every record is checked

@@ -12,7 +12,7 @@ import { requireEnv } from '#shared/config';
 import { DynamoDueIndex } from '#store/due-index';
 import { S3ObjectStore } from '#store/objects';
 import { DynamoSweepLog, type SweepRun } from '#store/sweeps';
-import { DEFAULT_SWEEP_LIMITS, type SweepLimits, sweepExpired } from './sweep.ts';
+import { DEFAULT_SWEEP_LIMITS, type SweepLimits, type SweepOutcome, sweepExpired } from './sweep.ts';
 
 const logger = new Logger();
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ciam-data-lifecycle' });
@@ -41,7 +41,7 @@ const limits: SweepLimits = {
 };
 
 /** Scheduled: one sweep of everything due, within this invocation's time; see sweep.ts. */
-export const handler = middy<unknown, SweepRun | { status: 'busy'; runId: string }, Error, Context>()
+export const handler = middy<unknown, SweepOutcome, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async (_event, context) => {

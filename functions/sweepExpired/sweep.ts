@@ -1,9 +1,8 @@
-import { sweepCutoff } from '#policy/index';
-import { add, type DueEntry, type DynamoDueIndex, indexedDeadline, type ReadCost } from '#store/due-index';
+import { add, type DueEntry, type DynamoDueIndex, indexedDeadline } from '#store/due-index';
 import { storedDeadline } from '#store/expiry';
 import type { S3ObjectStore } from '#store/objects';
 import { duePartitions } from '#store/record-keys';
-import type { DynamoSweepLog, SweepRun } from '#store/sweeps';
+import { type DynamoSweepLog, newRun, type SweepRun } from '#store/sweeps';
 
 export interface SweepDeps {
   index: DynamoDueIndex;
@@ -42,7 +41,7 @@ export type SweepOutcome = SweepRun | { status: 'busy'; runId: string };
  * `reserved` the pages being read, so the limit holds exactly and no shard starves behind pages
  * that come back short.
  */
-type Progress = SweepRun & { taken: number; reserved: number; reads: Set<Promise<unknown>>; cost: ReadCost };
+type Progress = SweepRun & { taken: number; reserved: number; reads: Set<Promise<unknown>> };
 
 /**
  * Deletes everything the policy has made due, in DynamoDB and S3, found through the due-date
@@ -54,23 +53,10 @@ type Progress = SweepRun & { taken: number; reserved: number; reads: Set<Promise
 export async function sweepExpired(deps: SweepDeps): Promise<SweepOutcome> {
   const startedAt = deps.now();
   const run: Progress = {
-    runId: deps.runId,
-    status: 'running',
-    startedAt: startedAt.toISOString(),
-    cutoff: sweepCutoff(startedAt).toISOString(),
-    deleted: {},
-    objectsDeleted: 0,
-    refiled: 0,
-    failed: 0,
-    backlog: 0,
-    backlogCapped: false,
-    oldestOverdueSeconds: 0,
-    readUnits: 0,
-    scannedCount: 0,
+    ...newRun(deps.runId, startedAt),
     taken: 0,
     reserved: 0,
     reads: new Set(),
-    cost: { readUnits: 0, scanned: 0 },
   };
   const leaseUntil = new Date(startedAt.getTime() + deps.remainingMs());
   if (!(await deps.log.lease(run, startedAt, leaseUntil))) return { status: 'busy', runId: deps.runId };
@@ -127,7 +113,7 @@ async function drain(shard: string, cutoff: Date, run: Progress, deps: SweepDeps
       });
     run.reads.add(read);
     const page = await read;
-    add(run.cost, page.cost);
+    add(run, page.cost);
     await settle(page.entries, cutoff, run, deps);
     after = page.next;
     if (!after) return;
@@ -184,12 +170,12 @@ async function measureWhatIsLeft(run: Progress, cutoff: Date, deps: SweepDeps): 
   const oldest = await Promise.all(shards.map((shard) => deps.index.oldest(shard, now)));
   for (const { count: n, cost } of counts) {
     run.backlog += n;
-    add(run.cost, cost);
+    add(run, cost);
   }
   run.backlogCapped = run.backlog >= deps.limits.backlogCap;
   run.backlog = Math.min(run.backlog, deps.limits.backlogCap);
   for (const { entry, cost } of oldest) {
-    add(run.cost, cost);
+    add(run, cost);
     if (entry) {
       const overdue = Math.floor((now.getTime() - indexedDeadline(entry).getTime()) / 1000);
       run.oldestOverdueSeconds = Math.max(run.oldestOverdueSeconds, overdue);
@@ -198,6 +184,6 @@ async function measureWhatIsLeft(run: Progress, cutoff: Date, deps: SweepDeps): 
 }
 
 function statusOf(run: Progress): SweepRun {
-  const { taken: _taken, reserved: _reserved, reads: _reads, cost, ...status } = run;
-  return { ...status, readUnits: cost.readUnits, scannedCount: cost.scanned };
+  const { taken: _taken, reserved: _reserved, reads: _reads, ...status } = run;
+  return status;
 }

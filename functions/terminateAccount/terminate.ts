@@ -8,6 +8,7 @@ import {
   type TerminationAction,
   terminationPlan,
 } from '#policy/index';
+import { pool } from '#shared/pool';
 import { dayPartitions } from '#store/record-keys';
 import { type Item, type ItemKey, type TenantDataStore, tenantPartitions } from '#store/tenant-data';
 import type { TenantStore } from '#store/tenants';
@@ -272,17 +273,14 @@ async function actOnPage(
   }
   const groups = [...archives.values()];
   // A page's objects are written a few at a time; none of its records is deleted before all are.
-  for (let i = 0; i < groups.length; i += ARCHIVE_WRITES_IN_FLIGHT) {
-    await Promise.all(
-      groups.slice(i, i + ARCHIVE_WRITES_IN_FLIGHT).map((group) => {
-        const first = group.keys[0] as ItemKey;
-        const window = archiveWindowOf(group.deleteAt).replace(':', '');
-        // Deterministic key (partition, first record): a retried page writes the same object again.
-        const objectKey = `archives/${group.category}/${job.tenantId}/${window}/${encodeURIComponent(first.pk)}-${encodeURIComponent(first.sk)}.ndjson`;
-        return deps.data.archive(job.tenantId, objectKey, group.records, { ...group, terminatedAt });
-      }),
-    );
-  }
+  await pool(groups.length, ARCHIVE_WRITES_IN_FLIGHT, (i) => {
+    const group = groups[i] as ArchiveGroup;
+    const first = group.keys[0] as ItemKey;
+    const window = archiveWindowOf(group.deleteAt).replace(':', '');
+    // Deterministic key (partition, first record): a retried page writes the same object again.
+    const objectKey = `archives/${group.category}/${job.tenantId}/${window}/${encodeURIComponent(first.pk)}-${encodeURIComponent(first.sk)}.ndjson`;
+    return deps.data.archive(job.tenantId, objectKey, group.records, { ...group, terminatedAt });
+  });
   for (const group of groups) toDelete.push(...group.keys);
   return toDelete;
 }

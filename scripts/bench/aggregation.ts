@@ -5,7 +5,7 @@ import { storeHistory } from '#test/sweep';
 import { aggregateTenantDay } from '../../functions/aggregateDailyStats/aggregate.ts';
 import { createTenant } from '../../functions/tenantsApi/tenants.ts';
 import { type BenchCloud, benchDb } from './cloud.ts';
-import { summarise, timed } from './measure.ts';
+import { atMost, ratios, summarise, timed } from './measure.ts';
 import type { Figure, Sizes } from './sizes.ts';
 
 const DAY_MS = 86_400_000;
@@ -77,21 +77,20 @@ export async function aggregationScale(bench: BenchCloud, sizes: Sizes): Promise
       reads[size].push(capacity.reset().read);
     }
   }
-  const ratio = (a: number[], b: number[]) => a.map((x, i) => x / (b[i] as number));
   const note = `${sizes.dayRecords} records on the measured day; ${sizes.historyDays} vs ${sizes.historyDays * 10} days of history, ${sizes.historyDayRecords} records a day`;
-  const goal = { text: '<= 1.2', met: (m: number) => m <= 1.2 };
+  const goal = atMost(1.2);
   return [
     {
       figure: 'aggregation scale: time 10× history / 1×',
       unit: '×',
-      value: summarise(ratio(time.large, time.small)),
+      value: summarise(ratios(time.large, time.small)),
       goal,
       note,
     },
     {
       figure: 'aggregation scale: read units 10× / 1×',
       unit: '×',
-      value: summarise(ratio(reads.large, reads.small)),
+      value: summarise(ratios(reads.large, reads.small)),
       goal,
     },
     { figure: 'aggregation: one day, 1× history', unit: 'ms', value: summarise(time.small) },

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { pool } from '#shared/pool';
 import { DynamoRecordStore } from '#store/records';
 import { DynamoTenantStore } from '#store/tenants';
 import { apiEvent, lambdaContext } from '#test/api-events';
@@ -11,7 +12,7 @@ import { FIELDS } from '#test/records';
 import { captureHttpHandler } from '../../functions/captureEvents/http.ts';
 import { createTenant } from '../../functions/tenantsApi/tenants.ts';
 import { type BenchCloud, benchDb, copyTable } from './cloud.ts';
-import { pool, quantile, summarise, timed } from './measure.ts';
+import { atLeast, atMost, quantile, summarise, timed } from './measure.ts';
 import type { Figure, Sizes } from './sizes.ts';
 
 type Command = Parameters<DynamoDBDocumentClient['send']>[0];
@@ -148,7 +149,7 @@ export async function captureCost(bench: BenchCloud, sizes: Sizes): Promise<Figu
       figure: 'capture cost (mean of the three)',
       unit: 'WCU/event',
       value: summarise(mixed),
-      goal: { text: '<= 2', met: (m: number) => m <= 2 },
+      goal: atMost(2),
       note: `${sizes.costEvents} events per type per repetition, 16 concurrent single-record requests`,
     },
   ];
@@ -191,7 +192,7 @@ export async function captureOverhead(bench: BenchCloud, sizes: Sizes): Promise<
       figure: 'capture overhead p50 handler / raw',
       unit: '×',
       value: summarise(ratios),
-      goal: { text: '<= 1.25', met: (m) => m <= 1.25 },
+      goal: atMost(1.25),
       note,
     },
     { figure: 'capture p50 handler', unit: 'ms', value: summarise(p50.handler) },
@@ -245,7 +246,7 @@ export async function batchCapture(bench: BenchCloud, sizes: Sizes): Promise<Fig
       figure: 'batch capture handler / raw items/s',
       unit: '×',
       value: summarise(ratios),
-      goal: { text: '>= 0.8', met: (m) => m >= 0.8 },
+      goal: atLeast(0.8),
       note,
     },
     { figure: 'batch capture handler', unit: 'items/s', value: summarise(rates.handler) },

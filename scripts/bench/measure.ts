@@ -23,15 +23,6 @@ export function quantile(samples: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 }
 
-/** Runs `work(i)` for i in [0, n) with `concurrency` workers; resolves when all are done. */
-export async function pool(n: number, concurrency: number, work: (i: number) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < n; i = next++) await work(i);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, concurrency) }, worker));
-}
-
 /** Milliseconds taken by `work`. */
 export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
@@ -89,3 +80,12 @@ export function fmt(n: number): string {
   if (Number.isInteger(n) || Math.abs(n) >= 100) return Math.round(n).toLocaleString('en-US');
   return n.toPrecision(3);
 }
+
+/** Repetition by repetition, `a[i] / b[i]`: the ratio of two sides measured in the same repetition. */
+export const ratios = (a: number[], b: number[]) => a.map((x, i) => x / (b[i] as number));
+
+/** A goal the median must not exceed. */
+export const atMost = (limit: number) => ({ text: `<= ${limit}`, met: (m: number) => m <= limit });
+
+/** A goal the median must reach. */
+export const atLeast = (limit: number) => ({ text: `>= ${limit}`, met: (m: number) => m >= limit });

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { pool } from './measure.ts';
+import { pool } from '#shared/pool';
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };

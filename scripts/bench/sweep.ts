@@ -6,7 +6,7 @@ import type { IsolatedCloud } from '#test/isolated-cloud';
 import { runSweep, storeHistory } from '#test/sweep';
 import { DEFAULT_SWEEP_LIMITS } from '../../functions/sweepExpired/sweep.ts';
 import { type BenchCloud, benchDb } from './cloud.ts';
-import { summarise, timed } from './measure.ts';
+import { atLeast, atMost, ratios, summarise, timed } from './measure.ts';
 import { itemsWhere, putAll, rawDelete } from './raw-delete.ts';
 import type { Figure, Sizes } from './sizes.ts';
 
@@ -107,21 +107,20 @@ export async function sweepFigures(bench: BenchCloud, sizes: Sizes): Promise<Fig
     rate.raw.push(keys.length / (rawRun.ms / 1000));
     rate.ratio.push(rawRun.ms / s.ms);
   }
-  const ratio = (a: number[], b: number[]) => a.map((x, i) => x / (b[i] as number));
-  const goal = { text: '<= 1.2', met: (m: number) => m <= 1.2 };
+  const goal = atMost(1.2);
   const note = `${sizes.sweepDue} due beside ${sizes.sweepUnexpired} vs ${sizes.sweepUnexpired * 10} unexpired records, deployed limits (pages of ${DEFAULT_SWEEP_LIMITS.pageSize})`;
   return [
     {
       figure: 'sweep scale: read units 10× / 1× unexpired',
       unit: '×',
-      value: summarise(ratio(results.rlarge, results.rsmall)),
+      value: summarise(ratios(results.rlarge, results.rsmall)),
       goal,
       note,
     },
     {
       figure: 'sweep scale: time 10× / 1× unexpired',
       unit: '×',
-      value: summarise(ratio(results.large, results.small)),
+      value: summarise(ratios(results.large, results.small)),
       goal,
     },
     { figure: 'sweep: read units, 1× unexpired', unit: 'RCU', value: summarise(results.rsmall) },
@@ -130,7 +129,7 @@ export async function sweepFigures(bench: BenchCloud, sizes: Sizes): Promise<Fig
       figure: 'sweep rate sweep / raw deletes',
       unit: '×',
       value: summarise(rate.ratio),
-      goal: { text: '>= 0.8', met: (m) => m >= 0.8 },
+      goal: atLeast(0.8),
       note: `raw: BatchWriteItem deletes of the same ${sizes.sweepDue} items, keys known, ${RAW_IN_FLIGHT} batches in flight`,
     },
     { figure: 'sweep rate', unit: 'records/s', value: summarise(rate.sweep) },

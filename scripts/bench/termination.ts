@@ -6,7 +6,7 @@ import { storeHistory } from '#test/sweep';
 import { createTenant } from '../../functions/tenantsApi/tenants.ts';
 import { terminate } from '../../functions/terminateAccount/terminate.ts';
 import { type BenchCloud, benchDb } from './cloud.ts';
-import { summarise, timed } from './measure.ts';
+import { atLeast, summarise, timed } from './measure.ts';
 import { itemsWhere, putAll, rawDelete } from './raw-delete.ts';
 import type { Figure, Sizes } from './sizes.ts';
 
@@ -83,7 +83,7 @@ export async function terminationRate(bench: BenchCloud, sizes: Sizes): Promise<
       figure: 'termination rate terminate / raw deletes',
       unit: '×',
       value: summarise(rates.ratio),
-      goal: { text: '>= 0.8', met: (m) => m >= 0.8 },
+      goal: atLeast(0.8),
       note: `${sizes.terminationRecords} CIAM records over 30 days plus directory and day registry; raw: BatchWriteItem deletes of the same items, keys known, ${IN_FLIGHT} batches in flight`,
     },
     { figure: 'termination rate', unit: 'items/s', value: summarise(rates.project) },

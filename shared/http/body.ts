@@ -4,6 +4,7 @@ import { badRequest, payloadTooLarge, unsupportedMediaType } from './problem.ts'
 // Fatal: a byte sequence that is not UTF-8 is refused, never silently replaced by U+FFFD.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const LONE_SURROGATE = /\p{Cs}/u;
+const MAY_ESCAPE_SURROGATE = /\\u[dD][89a-fA-F]/;
 
 /** Documented request body limit of every JSON route (100 records of a few KB each fit easily). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -33,12 +34,17 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes = MAX_BODY_
   }
   let surrogate = false;
   let parsed: unknown;
+  // Valid UTF-8 holds no surrogate, so one can only come from a `\uD8xx`-style escape: only a body
+  // with such an escape pays for walking every key and string.
+  const reviver = MAY_ESCAPE_SURROGATE.test(text)
+    ? (key: string, value: unknown) => {
+        if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value)))
+          surrogate = true;
+        return value;
+      }
+    : undefined;
   try {
-    parsed = JSON.parse(text, (key, value) => {
-      if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value)))
-        surrogate = true;
-      return value;
-    });
+    parsed = JSON.parse(text, reviver);
   } catch (error) {
     throw badRequest(`The body is not valid JSON: ${(error as Error).message}`, {
       issues: [{ pointer: '', detail: 'malformed JSON' }],

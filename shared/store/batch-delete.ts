@@ -1,4 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pool } from '#shared/pool';
 
 export type ItemKey = { pk: string; sk: string };
 
@@ -16,15 +17,8 @@ export async function deleteKeys(
 ): Promise<void> {
   const batches: ItemKey[][] = [];
   for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
-  // A few batches in flight at once, each worker taking the next batch as soon as its own is done
-  // (no lockstep waiting for the slowest of a group).
-  const inFlight = 4;
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < batches.length; i = next++)
-      await deleteBatch(db, table, batches[i] as ItemKey[]);
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
+  // A few batches in flight at once, each worker taking the next as soon as its own is done.
+  await pool(batches.length, 4, (i) => deleteBatch(db, table, batches[i] as ItemKey[]));
 }
 
 async function deleteBatch(db: DynamoDBDocumentClient, table: string, keys: ItemKey[]): Promise<void> {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ttlEpochSeconds } from '#policy/index';
 import { deleteKeys, type ItemKey } from './batch-delete.ts';
+import { isConditionFailure } from './conditions.ts';
 import { dueKey } from './record-keys.ts';
 
 /** An item of the due-date index, with the attributes the index projects (see serverless.yml). */
@@ -25,7 +26,7 @@ export interface DueEntry {
 /** What reading the index cost, as DynamoDB reports it. */
 export interface ReadCost {
   readUnits: number;
-  scanned: number;
+  scannedCount: number;
 }
 
 /** The deadline an entry is filed under (the leading ISO instant of its sort key). */
@@ -33,8 +34,6 @@ export const indexedDeadline = (entry: Pick<DueEntry, 'dueSk'>) => new Date(entr
 
 // `dueSk` is `<ISO deadline>#<pk>#<sk>`; every key filed under a deadline <= t sorts before `<t>$`.
 const upTo = (t: Date) => `${t.toISOString()}$`;
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 /** The records table's sparse `byDue` index: what is due, oldest first, read by key, never scanned. */
 export class DynamoDueIndex {
@@ -69,7 +68,7 @@ export class DynamoDueIndex {
   /** How many entries of a shard are due at `cutoff`, counting no further than `cap`. */
   async count(shard: string, cutoff: Date, cap: number): Promise<{ count: number; cost: ReadCost }> {
     let count = 0;
-    const cost = { readUnits: 0, scanned: 0 };
+    const cost = { readUnits: 0, scannedCount: 0 };
     let after: Record<string, unknown> | undefined;
     do {
       const out = await this.#query(shard, cutoff, {
@@ -157,11 +156,11 @@ export class DynamoDueIndex {
 }
 
 function costOf(out: QueryCommandOutput): ReadCost {
-  return { readUnits: out.ConsumedCapacity?.CapacityUnits ?? 0, scanned: out.ScannedCount ?? 0 };
+  return { readUnits: out.ConsumedCapacity?.CapacityUnits ?? 0, scannedCount: out.ScannedCount ?? 0 };
 }
 
 /** Adds one read's cost to a running total. */
 export function add(total: ReadCost, cost: ReadCost): void {
   total.readUnits += cost.readUnits;
-  total.scanned += cost.scanned;
+  total.scannedCount += cost.scannedCount;
 }

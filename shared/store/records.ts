@@ -1,14 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandInput,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ttlEpochSeconds } from '#policy/index';
+import { pool } from '#shared/pool';
+import { getItems } from './batch-get.ts';
+import { isConditionFailure } from './conditions.ts';
 import { dayMarkerKey, dueKey, recordKey, utcDay } from './record-keys.ts';
 
 /** A validated record, ready to store: fields already reduced to what its category allows. */
@@ -63,10 +57,6 @@ export interface CaptureEntry {
 /** Records of one request stored at once: enough to overlap round trips, few enough not to throttle. */
 const STORE_CONCURRENCY = 16;
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error).name === 'ConditionalCheckFailedException';
-
 /**
  * RecordStore on the records table. Order matters for "nothing lost, nothing twice": a record that
  * exists is a duplicate and changes nothing; otherwise the directory change (idempotent: guarded by
@@ -93,35 +83,20 @@ export class DynamoRecordStore implements RecordStore {
     // conditional write below still decides a race between two requests.
     const existing = await this.#existing(keys);
     const outcomes: StoreOutcome[] = new Array(entries.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < entries.length; i = next++) {
-        const key = keys[i] as { pk: string; sk: string };
-        const { record, directory } = entries[i] as CaptureEntry;
-        outcomes[i] = existing.has(`${key.pk}\n${key.sk}`)
-          ? 'duplicate'
-          : await this.#store(record, key, directory);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, entries.length) }, worker));
+    await pool(entries.length, STORE_CONCURRENCY, async (i) => {
+      const key = keys[i] as { pk: string; sk: string };
+      const { record, directory } = entries[i] as CaptureEntry;
+      outcomes[i] = existing.has(`${key.pk}\n${key.sk}`)
+        ? 'duplicate'
+        : await this.#store(record, key, directory);
+    });
     return outcomes;
   }
 
   async #existing(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<Set<string>> {
-    const found = new Set<string>();
     const unique = [...new Map(keys.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: BatchGetCommandInput['RequestItems'] = {
-        [this.table]: { Keys: unique.slice(i, i + 100), ProjectionExpression: 'pk, sk' },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.table] ?? []) found.add(`${item.pk}\n${item.sk}`);
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const found = await getItems(this.db, this.table, unique, { projection: 'pk, sk' });
+    return new Set(found.map((item) => `${item.pk}\n${item.sk}`));
   }
 
   async #store(

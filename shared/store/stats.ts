@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { POLICY_VERSION } from '#policy/index';
 import type { DailyRollup, DayRecord, UserStatState } from '../stats/statistics.ts';
+import { getItems } from './batch-get.ts';
 import { readable } from './expiry.ts';
 import { dayPartitions, statsKey, userStatKey } from './record-keys.ts';
 
@@ -119,19 +119,12 @@ export class DynamoStatsStore {
   }
 
   async userStates(tenantId: string, userIds: readonly string[]): Promise<Map<string, UserStatState>> {
+    const keys = userIds.map((id) => userStatKey(tenantId, id));
+    const items = await getItems(this.db, this.table, keys, { consistent: true });
     const states = new Map<string, UserStatState>();
-    for (let i = 0; i < userIds.length; i += 100) {
-      let keys: Array<Record<string, unknown>> = userIds
-        .slice(i, i + 100)
-        .map((id) => userStatKey(tenantId, id));
-      while (keys.length > 0) {
-        const out = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.table] ?? [])
-          states.set(String(item.state.userId), item.state as UserStatState);
-        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
-      }
+    for (const item of items) {
+      const state = item.state as UserStatState;
+      states.set(String(state.userId), state);
     }
     return states;
   }

@@ -5,8 +5,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { captureDeadline, oldestKeptRecordTime, ttlEpochSeconds } from '#policy/index';
+import { captureDeadline, oldestKeptRecordTime, sweepCutoff, ttlEpochSeconds } from '#policy/index';
 import { deleteKeys } from './batch-delete.ts';
+import { isConditionFailure } from './conditions.ts';
 
 /** What one run of the sweep did; also what `GET /v1/ops/sweeps` shows. Counts and times only. */
 export interface SweepRun {
@@ -35,13 +36,30 @@ export interface SweepRun {
   error?: string;
 }
 
+/** A run as it starts: nothing done yet, acting on what was due a clock-skew margin before `startedAt`. */
+export function newRun(runId: string, startedAt: Date): SweepRun {
+  return {
+    runId,
+    status: 'running',
+    startedAt: startedAt.toISOString(),
+    cutoff: sweepCutoff(startedAt).toISOString(),
+    deleted: {},
+    objectsDeleted: 0,
+    refiled: 0,
+    failed: 0,
+    backlog: 0,
+    backlogCapped: false,
+    oldestOverdueSeconds: 0,
+    readUnits: 0,
+    scannedCount: 0,
+  };
+}
+
 const LEASE = { pk: 'SWEEP', sk: 'LEASE' };
 const runKey = (run: Pick<SweepRun, 'startedAt' | 'runId'>) => ({
   pk: 'SWEEP',
   sk: `RUN#${run.startedAt}#${run.runId}`,
 });
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 /** The sweep's lease (one run at a time) and the status of its runs, in the control-plane table. */
 export class DynamoSweepLog {
@@ -103,42 +121,36 @@ export class DynamoSweepLog {
 
   /** The latest runs, newest first, without those past their own retention at `now`. */
   async recent(limit: number, now: Date): Promise<SweepRun[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': 'SWEEP',
-          ':from': `RUN#${this.#oldestKept(now)}`,
-          ':to': 'RUN#~',
-        },
-        ScanIndexForward: false,
-        Limit: limit,
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map(({ pk: _pk, sk: _sk, expiresAt: _e, ...run }) => run as SweepRun);
+    const items = await this.#runs(`RUN#${this.#oldestKept(now)}`, 'RUN#~', {
+      ScanIndexForward: false,
+      Limit: limit,
+    });
+    return items.map(({ pk: _pk, sk: _sk, expiresAt: _e, ...run }) => run as SweepRun);
   }
 
   /** Deletes the status of runs past their retention at `cutoff` (read by key, oldest first). */
   async purge(cutoff: Date): Promise<number> {
+    const items = await this.#runs('RUN#', `RUN#${this.#oldestKept(cutoff)}`, {
+      ProjectionExpression: 'pk, sk',
+      Limit: 500,
+    });
+    const keys = items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    await deleteKeys(this.db, this.table, keys);
+    return keys.length;
+  }
+
+  /** One page of run statuses whose sort keys lie between `from` and `to`. */
+  async #runs(from: string, to: string, options: Record<string, unknown>) {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': 'SWEEP',
-          ':from': 'RUN#',
-          ':to': `RUN#${this.#oldestKept(cutoff)}`,
-        },
-        ProjectionExpression: 'pk, sk',
+        ExpressionAttributeValues: { ':pk': 'SWEEP', ':from': from, ':to': to },
         ConsistentRead: true,
-        Limit: 500,
+        ...options,
       }),
     );
-    const keys = (out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
-    await deleteKeys(this.db, this.table, keys);
-    return keys.length;
+    return out.Items ?? [];
   }
 
   /** The earliest start a run may have and still be kept at `now`. */

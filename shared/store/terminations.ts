@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ModuleId } from '#policy/index';
+import { isConditionFailure } from './conditions.ts';
 import type { Tenant } from './tenants.ts';
 
 /** Per category: how many records a termination deleted or archived, and what it keeps until when. */
@@ -146,7 +147,7 @@ export class DynamoTerminationStore {
       job.leaseUntil = until.toISOString();
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { captureDeadline, categoryOf, POLICY_VERSION } from '#policy/index';
+import { pool } from '#shared/pool';
 import { DynamoDueIndex } from '#store/due-index';
 import { S3ObjectStore } from '#store/objects';
 import { DynamoRecordStore } from '#store/records';
@@ -67,27 +68,23 @@ export async function storeHistory(
 ): Promise<void> {
   const prefix = idPrefix ?? `h-${randomUUID().slice(0, 8)}`;
   const store = new DynamoRecordStore(documentClient(cloud), cloud.tables.RecordsTable as string);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < records.length; i = next++) {
-      const { type, occurredAt, fields } = records[i] as (typeof records)[number];
-      const category = categoryOf(type);
-      const record = {
-        tenantId,
-        id: `${prefix}-${i}`,
-        type,
-        category: category.id,
-        module: category.module,
-        occurredAt,
-        fields: { ...(FIELDS as Record<string, Record<string, unknown>>)[type], ...fields },
-        policyVersion: POLICY_VERSION,
-        deadline: captureDeadline(category.id, occurredAt),
-        capturedAt: occurredAt,
-      };
-      await store.capture(record, directoryChangeOf(record));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await pool(records.length, concurrency, async (i) => {
+    const { type, occurredAt, fields } = records[i] as (typeof records)[number];
+    const category = categoryOf(type);
+    const record = {
+      tenantId,
+      id: `${prefix}-${i}`,
+      type,
+      category: category.id,
+      module: category.module,
+      occurredAt,
+      fields: { ...(FIELDS as Record<string, Record<string, unknown>>)[type], ...fields },
+      policyVersion: POLICY_VERSION,
+      deadline: captureDeadline(category.id, occurredAt),
+      capturedAt: occurredAt,
+    };
+    await store.capture(record, directoryChangeOf(record));
+  });
 }
 
 /** Every item of the records table (a test-only full read), unmarshalled. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, capture, createTenant, loadHttpFunctions } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { teeStdout } from '#test/logs';
 import { validRecord } from '#test/records';
 
 // The functions' JSON logs say who and what (tenant, request, counts), never personal data or secrets.
@@ -8,19 +9,16 @@ describe('capture logs', () => {
   let cloud: IsolatedCloud;
   let api: Api;
   const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
+  let restoreStdout: () => void;
 
   beforeAll(async () => {
     cloud = await isolatedCloud();
     process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
     api = await loadHttpFunctions(cloud);
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      lines.push(String(chunk));
-      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
+    restoreStdout = teeStdout(lines);
   });
   afterAll(() => {
-    process.stdout.write = write;
+    restoreStdout();
     cloud.destroy();
   });
 

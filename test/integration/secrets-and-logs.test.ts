@@ -15,6 +15,7 @@ import {
   tableSnapshot,
 } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { teeStdout } from '#test/logs';
 import { validRecord } from '#test/records';
 
 // Every function's JSON logs, over a tenant's whole life (creation, key rotation, capture, a refused
@@ -24,19 +25,16 @@ describe('secrets and logs', () => {
   let cloud: IsolatedCloud;
   let api: Api;
   const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
+  let restoreStdout: () => void;
 
   beforeAll(async () => {
     cloud = await isolatedCloud();
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     api = await loadHttpFunctions(cloud);
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      lines.push(String(chunk));
-      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
+    restoreStdout = teeStdout(lines);
   });
   afterAll(() => {
-    process.stdout.write = write;
+    restoreStdout();
     cloud.destroy();
   });
 

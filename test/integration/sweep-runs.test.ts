@@ -2,11 +2,11 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localClients } from '#local/cloud';
-import { captureDeadline, DAY_MS, sweepCutoff } from '#policy/index';
+import { captureDeadline, DAY_MS } from '#policy/index';
 import { DynamoDueIndex } from '#store/due-index';
 import { storedDeadline } from '#store/expiry';
 import { dueKey } from '#store/record-keys';
-import type { SweepRun } from '#store/sweeps';
+import { newRun, type SweepRun } from '#store/sweeps';
 import { TenantDataStore } from '#store/tenant-data';
 import { lambdaContext } from '#test/api-events';
 import { type Api, bucketListing, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
@@ -100,21 +100,7 @@ describe('sweep runs', () => {
     const crashedAt = future(402);
     const stores = sweepStores(cloud);
     const tenant = (await createTenant(api)).id;
-    const crashed: SweepRun = {
-      runId: 'crashed-run',
-      status: 'running',
-      startedAt: crashedAt.toISOString(),
-      cutoff: sweepCutoff(crashedAt).toISOString(),
-      deleted: {},
-      objectsDeleted: 0,
-      refiled: 0,
-      failed: 0,
-      backlog: 0,
-      backlogCapped: false,
-      oldestOverdueSeconds: 0,
-      readUnits: 0,
-      scannedCount: 0,
-    };
+    const crashed = newRun('crashed-run', crashedAt);
     // A run that took its lease for 10 minutes, wrote its status and died without a word.
     expect(await stores.log.lease(crashed, crashedAt, new Date(crashedAt.getTime() + 10 * MINUTE))).toBe(
       true,

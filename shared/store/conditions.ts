@@ -1,0 +1,6 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
+/** Whether a DynamoDB write was refused by its condition (by class, or by name across SDK copies). */
+export const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as Error).name === 'ConditionalCheckFailedException';
