@@ -15,3 +15,21 @@ export function optionalEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   const value = env[name];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** Reads a positive whole number, `fallback` when unset; anything else fails fast with the variable's name. */
+export function positiveIntEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = optionalEnv(name, env);
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new ConfigError(`Environment variable ${name} must be a positive whole number, not "${raw}"`);
+  return value;
+}
+
+/** Reads a required whole number of seconds (zero allowed), failing fast with the variable's name. */
+export function secondsEnv(name: string, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = requireEnv(name, env);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new ConfigError(`Environment variable ${name} must be a whole number of seconds, not "${raw}"`);
+  return value;
+}

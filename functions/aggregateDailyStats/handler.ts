@@ -1,43 +1,79 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import * as v from 'valibot';
+import { functionLogger } from '#http/handler';
+import { documentClient, sqsClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
+import { InvalidInput } from '#shared/errors';
+import { isTenantId } from '#shared/ids';
+import type { StatsJob } from '#shared/messages';
+import { isCalendarDate, utcDay } from '#shared/time';
+import { issuesOf } from '#shared/validation';
 import { NamedQueue } from '#store/queue';
 import { DynamoTenantStore } from '#store/tenants';
-import { dayThatEnded } from './aggregate.ts';
+import { dayThatEnded } from '../aggregateTenantDay/aggregate.ts';
 
-const logger = new Logger();
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
-// Requests go to the configured SQS endpoint, not to the queue URL's host: identical in AWS, and the
-// local emulator's queue URLs (sqs.<region>.localhost) need not resolve.
-const queue = new NamedQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), requireEnv('STATS_QUEUE_NAME'));
+const logger = functionLogger();
+const tenants = new DynamoTenantStore(documentClient(), requireEnv('TENANTS_TABLE'));
+const queue = new NamedQueue(sqsClient(), requireEnv('STATS_QUEUE_NAME'));
 
-/** A scheduled run, or a backfill: `{ "date": "2026-11-01", "tenantIds": ["…"] }` (both optional). */
-interface AggregationRequest {
-  date?: string;
-  tenantIds?: string[];
+/** The most tenants one backfill invocation may name (its messages are sent within the invocation). */
+const MAX_TENANTS = 10_000;
+
+/** A backfill `{date?, tenantIds?}`; the schedule's own event (EventBridge) asks for the day that ended. */
+const Backfill = v.strictObject({
+  date: v.optional(
+    v.pipe(
+      v.custom<string>(isCalendarDate, 'date must be a calendar date YYYY-MM-DD that exists'),
+      v.check((d) => d < utcDay(new Date()), 'date must be a day that has ended'),
+    ),
+  ),
+  tenantIds: v.optional(
+    v.pipe(
+      v.array(v.custom<string>(isTenantId, 'each tenant id must be a UUID as the API issues them')),
+      v.minLength(1, 'tenantIds must not be empty'),
+      v.maxLength(MAX_TENANTS, `tenantIds holds at most ${MAX_TENANTS} ids`),
+    ),
+  ),
+});
+
+const isScheduledEvent = (event: unknown) =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
+
+/** What an invocation asks for: validated like an API, refused with the field named. */
+function requestOf(event: unknown): { date: string; tenantIds?: string[] } {
+  if (isScheduledEvent(event) || event === undefined || event === null)
+    return { date: dayThatEnded(new Date()) };
+  const parsed = v.safeParse(Backfill, event);
+  if (!parsed.success)
+    throw new InvalidInput(
+      `The aggregation request is invalid: ${parsed.issues[0].message}`,
+      issuesOf(parsed.issues),
+    );
+  return {
+    date: parsed.output.date ?? dayThatEnded(new Date()),
+    ...(parsed.output.tenantIds ? { tenantIds: parsed.output.tenantIds } : {}),
+  };
 }
 
 /**
  * Daily after 00:00 UTC: one message per tenant for the day that just ended, so workers compute
- * tenants in parallel and a failed tenant is retried alone.
+ * tenants in parallel and a failed tenant is retried alone. Invoked with `{date, tenantIds}` for a
+ * backfill.
  */
-export const handler = middy<AggregationRequest>()
+export const handler = middy<unknown>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(event?.date ?? '')
-      ? (event.date as string)
-      : dayThatEnded(new Date());
+    const { date, tenantIds } = requestOf(event);
     let enqueued = 0;
     const send = async (ids: string[]) => {
-      await queue.sendAll(ids.map((tenantId) => ({ tenantId, date })));
+      const jobs: StatsJob[] = ids.map((tenantId) => ({ tenantId, date }));
+      await queue.sendAll(jobs);
       enqueued += ids.length;
     };
-    if (Array.isArray(event?.tenantIds)) await send(event.tenantIds.map(String));
+    if (tenantIds) await send(tenantIds);
     else for await (const page of tenants.tenantIds()) await send(page);
     logger.info('aggregation enqueued', { date, tenants: enqueued });
     return { date, enqueued };

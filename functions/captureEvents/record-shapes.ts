@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import countries from 'i18n-iso-countries';
 import * as v from 'valibot';
 import { allowedFields, categoryOf, type RecordType } from '#policy/index';
 
@@ -50,9 +51,18 @@ const ip: LeafSchema = v.pipe(
   v.check((s) => s.length <= 45 && !s.includes('%') && isIP(s) !== 0, 'must be an IPv4 or IPv6 address'),
 );
 
+/**
+ * An officially assigned ISO 3166-1 alpha-2 code (the list of the i18n-iso-countries package):
+ * reserved codes such as UK (use GB), EU and user-assigned ones such as ZZ name no country. XK
+ * (Kosovo), user-assigned but in common use, is accepted as that package lists it.
+ */
 const country: LeafSchema = v.pipe(
   aString(),
   v.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. DE'),
+  v.check(
+    (code) => countries.isValid(code),
+    'must be an assigned ISO 3166-1 alpha-2 country code (UK is GB; EU and ZZ name no country)',
+  ),
 );
 
 const oneOf = (options: readonly string[]): LeafSchema =>
@@ -62,16 +72,32 @@ const result = oneOf(['success', 'failure']);
 
 const aNumber = () => v.number((issue) => `must be a number, not ${describe(issue.input)}`);
 
+// Bounded ranges every number must lie in before anything is written: DynamoDB holds 38 digits, the
+// SDK refuses numbers beyond Number.MAX_SAFE_INTEGER and underflows on tiny ones, so an unbounded
+// number would fail mid-batch. The bounds are far above any real report.
+
+/** The largest count a report may carry: the largest whole number DynamoDB and the SDK hold exactly. */
+export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+/** The largest amount (log storage in GB: a million GB is an exabyte) and its finest step. */
+export const MAX_AMOUNT = 1_000_000;
+export const AMOUNT_DECIMALS = 3;
+
 const count: LeafSchema = v.pipe(
   aNumber(),
   v.safeInteger('must be a whole number'),
   v.minValue(0, 'must not be negative'),
+  v.maxValue(MAX_COUNT, `must be at most ${MAX_COUNT} (2^53 - 1)`),
 );
 
 const amount: LeafSchema = v.pipe(
   aNumber(),
   v.finite('must be a finite number'),
   v.minValue(0, 'must not be negative'),
+  v.maxValue(MAX_AMOUNT, `must be at most ${MAX_AMOUNT.toLocaleString('en')}`),
+  v.check((n) => {
+    const step = 10 ** -AMOUNT_DECIMALS;
+    return n === 0 || (n >= step && Math.abs(Math.round(n / step) * step - n) < step / 1e6);
+  }, `must have at most ${AMOUNT_DECIMALS} decimal places`),
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { type CategoryId, categoryOf, type ModuleId, POLICY, type RecordType } from '#policy/index';
+import { InvalidInput, type Issue, TooLarge } from '#shared/errors';
 import { parseTimestamp } from '#shared/timestamp';
 import { describe, isObjectField, SHAPES, type Shape, shorten } from './record-shapes.ts';
 
@@ -22,12 +23,8 @@ export interface ValidRecord {
   fields: Record<string, unknown>;
 }
 
-export interface RecordIssue {
-  index: number;
-  id?: string;
-  pointer: string;
-  detail: string;
-}
+/** An issue with one record of a batch: always has the record's index. */
+export type RecordIssue = Issue & { index: number };
 
 export type BatchParse =
   | { kind: 'ok'; records: ValidRecord[] }
@@ -262,4 +259,21 @@ export function parseBatch(body: unknown): BatchParse {
 function withId(issue: RecordIssue, record: unknown): RecordIssue {
   const id = isPlainObject(record) ? record.id : undefined;
   return typeof id === 'string' && id.length <= 128 && ID_PATTERN.test(id) ? { ...issue, id } : issue;
+}
+
+/** The records of a capture body, or the domain error that says why not (400, 413). */
+export function parseCaptureBody(body: unknown): ValidRecord[] {
+  const parsed = parseBatch(body);
+  if (parsed.kind === 'tooMany') {
+    throw new TooLarge(
+      `The request has ${parsed.count} records; at most ${MAX_RECORDS_PER_REQUEST} are accepted.`,
+      [{ pointer: '/events', detail: `at most ${MAX_RECORDS_PER_REQUEST} records` }],
+    );
+  }
+  if (parsed.kind === 'invalid')
+    throw new InvalidInput(
+      `${parsed.issues.length} problem(s) in the request; nothing was stored.`,
+      parsed.issues,
+    );
+  return parsed.records;
 }

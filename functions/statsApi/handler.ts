@@ -1,53 +1,37 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import middy from '@middy/core';
-import httpRouterHandler, { type Route } from '@middy/http-router';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { problemErrors } from '#http/errors';
-import { json, notFound } from '#http/problem';
+import { authenticateTenant } from '#http/auth';
+import { functionLogger, httpRoutes } from '#http/handler';
+import { json } from '#http/problem';
+import { documentClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
 import { DynamoStatsStore } from '#store/stats';
 import { DynamoTenantStore } from '#store/tenants';
 import { consolePage } from './console.ts';
-import { statsOfDay, statsOfRange } from './stats.ts';
+import { dateParameter, statsOfDay, statsOfRange } from './stats.ts';
 
-type Event = APIGatewayProxyEventV2;
-const logger = new Logger();
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const deps = {
-  tenants: new DynamoTenantStore(db, requireEnv('TENANTS_TABLE')),
-  stats: new DynamoStatsStore(db, requireEnv('RECORDS_TABLE')),
-  now: () => new Date(),
-};
+const db = documentClient();
+const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
+const deps = { stats: new DynamoStatsStore(db, requireEnv('RECORDS_TABLE')), now: () => new Date() };
 
-const routes: Array<Route<Event, APIGatewayProxyResultV2>> = [
+/** The tenant's console statistics (tenant key), and the console page. */
+export const handler = httpRoutes(functionLogger(), [
   {
     method: 'GET',
     path: '/v1/stats',
-    handler: async (event: Event) => json(200, await statsOfDay(event, deps)),
+    handler: async (event) => {
+      const tenant = await authenticateTenant(event, tenants);
+      const date = dateParameter(event.queryStringParameters, 'date');
+      return json(200, await statsOfDay({ tenant, date }, deps));
+    },
   },
   {
     method: 'GET',
     path: '/v1/stats/range',
-    handler: async (event: Event) => json(200, await statsOfRange(event, deps)),
+    handler: async (event) => {
+      const tenant = await authenticateTenant(event, tenants);
+      const query = event.queryStringParameters;
+      const range = { from: dateParameter(query, 'from'), to: dateParameter(query, 'to') };
+      return json(200, await statsOfRange({ tenant, ...range }, deps));
+    },
   },
   { method: 'GET', path: '/console', handler: async () => consolePage() },
-];
-
-/** The tenant's console statistics (tenant key). */
-export const handler = middy<Event, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(problemErrors(logger))
-  .before(async (request) => {
-    logger.appendKeys({ requestId: request.event.requestContext?.requestId });
-  })
-  .handler(
-    httpRouterHandler<Event, APIGatewayProxyResultV2>({
-      routes,
-      notFoundResponse: ({ method, path }) => {
-        throw notFound(`No route ${method} ${path}.`);
-      },
-    }),
-  );
+]);

@@ -3,12 +3,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { requireEnv } from '#shared/config';
+import { documentClient, s3Client } from '#shared/aws';
+import { positiveIntEnv, requireEnv } from '#shared/config';
 import { DynamoDueIndex } from '#store/due-index';
 import { S3ObjectStore } from '#store/objects';
 import { DynamoSweepLog, type SweepRun } from '#store/sweeps';
@@ -16,27 +14,17 @@ import { DEFAULT_SWEEP_LIMITS, type SweepLimits, type SweepOutcome, sweepExpired
 
 const logger = new Logger();
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ciam-data-lifecycle' });
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const db = documentClient();
 const stores = {
   index: new DynamoDueIndex(db, requireEnv('RECORDS_TABLE')),
-  objects: new S3ObjectStore(
-    new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
-    requireEnv('DATA_BUCKET'),
-  ),
+  objects: new S3ObjectStore(s3Client(), requireEnv('DATA_BUCKET')),
   log: new DynamoSweepLog(db, requireEnv('TENANTS_TABLE')),
 };
 
-const positive = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
 const limits: SweepLimits = {
-  maxItems: positive('SWEEP_MAX_ITEMS', DEFAULT_SWEEP_LIMITS.maxItems),
-  pageSize: positive('SWEEP_PAGE_SIZE', DEFAULT_SWEEP_LIMITS.pageSize),
-  backlogCap: positive('SWEEP_BACKLOG_CAP', DEFAULT_SWEEP_LIMITS.backlogCap),
+  maxItems: positiveIntEnv('SWEEP_MAX_ITEMS', DEFAULT_SWEEP_LIMITS.maxItems),
+  pageSize: positiveIntEnv('SWEEP_PAGE_SIZE', DEFAULT_SWEEP_LIMITS.pageSize),
+  backlogCap: positiveIntEnv('SWEEP_BACKLOG_CAP', DEFAULT_SWEEP_LIMITS.backlogCap),
   reserveMs: DEFAULT_SWEEP_LIMITS.reserveMs,
 };
 

@@ -1,13 +1,20 @@
-import { add, type DueEntry, type DynamoDueIndex, indexedDeadline } from '#store/due-index';
-import { storedDeadline } from '#store/expiry';
-import type { S3ObjectStore } from '#store/objects';
-import { duePartitions } from '#store/record-keys';
-import { type DynamoSweepLog, newRun, type SweepRun } from '#store/sweeps';
+import { dayDueWindow, oldestKeptRecordTime, retentionDeadline, storedDeadline } from '#policy/index';
+import {
+  add,
+  type Bucket,
+  DAY_SHARDS,
+  type DueEntry,
+  indexedDeadline,
+  type ReadCost,
+} from '#store/due-index';
+import { duePartitions } from '#store/keys';
+import type { SweepIndex, SweepLog, SweepObjects } from '#store/ports';
+import { newRun, type SweepRun } from '#store/sweeps';
 
 export interface SweepDeps {
-  index: DynamoDueIndex;
-  objects: S3ObjectStore;
-  log: DynamoSweepLog;
+  index: SweepIndex;
+  objects: SweepObjects;
+  log: SweepLog;
   now: () => Date;
   /** Milliseconds this invocation may still use. */
   remainingMs: () => number;
@@ -16,9 +23,9 @@ export interface SweepDeps {
 }
 
 export interface SweepLimits {
-  /** Entries one run examines at most (like a janitor's --limit); the next run continues. */
+  /** Entries and records one run examines at most (like a janitor's --limit); the next run continues. */
   maxItems: number;
-  /** Entries read and settled per page (like --batch-size). */
+  /** Entries or records read and settled per page (like --batch-size). */
   pageSize: number;
   /** The backlog is counted up to this many entries. */
   backlogCap: number;
@@ -37,27 +44,22 @@ export const DEFAULT_SWEEP_LIMITS: SweepLimits = {
 export type SweepOutcome = SweepRun | { status: 'busy'; runId: string };
 
 /**
- * A run in progress. Shards are read in parallel from one item budget: `taken` counts entries read,
- * `reserved` the pages being read, so the limit holds exactly and no shard starves behind pages
- * that come back short.
+ * A run in progress. `taken` counts what the run has examined (index entries and records) against
+ * its item limit; it is taken after each read and before anything is settled, so the limit holds
+ * exactly and whatever a read returned beyond it is simply left for the next run.
  */
-type Progress = SweepRun & { taken: number; reserved: number; reads: Set<Promise<unknown>> };
+type Progress = SweepRun & { taken: number };
 
 /**
  * Deletes everything the policy has made due, in DynamoDB and S3, found through the due-date
- * index: its cost follows what is due, not what is stored. One run at a time (a lease that a
- * crashed run holds only until its own time was up); each run re-checks every deadline with the
- * policy, deletes only what was due a clock-skew margin ago, stops at its limits and leaves the
- * rest to the next run, and records what it did.
+ * index: its cost follows what is due, not what is stored. The index files one bucket per tenant,
+ * day and category (and one entry per S3 object); a bucket's due records are one key range of the
+ * day index. One run at a time (a lease); every deadline is the policy's, asked at the time of the
+ * run, acted on only a clock-skew margin after it; limits bound each run, and the next continues.
  */
 export async function sweepExpired(deps: SweepDeps): Promise<SweepOutcome> {
   const startedAt = deps.now();
-  const run: Progress = {
-    ...newRun(deps.runId, startedAt),
-    taken: 0,
-    reserved: 0,
-    reads: new Set(),
-  };
+  const run: Progress = { ...newRun(deps.runId, startedAt), taken: 0 };
   const leaseUntil = new Date(startedAt.getTime() + deps.remainingMs());
   if (!(await deps.log.lease(run, startedAt, leaseUntil))) return { status: 'busy', runId: deps.runId };
   try {
@@ -80,87 +82,152 @@ export async function sweepExpired(deps: SweepDeps): Promise<SweepOutcome> {
   return statusOf(run);
 }
 
+/** Whether the run may go on: time left, and room under its item limit (else it says why it stopped). */
+function mayContinue(run: Progress, deps: SweepDeps): boolean {
+  if (deps.remainingMs() < deps.limits.reserveMs) {
+    run.stoppedBy = 'time';
+    return false;
+  }
+  if (run.taken >= deps.limits.maxItems) {
+    run.stoppedBy = 'item-limit';
+    return false;
+  }
+  return true;
+}
+
+/** Takes up to `n` items under the limit; how many the run may settle. */
+function take(run: Progress, deps: SweepDeps, n: number): number {
+  const allowed = Math.max(0, Math.min(n, deps.limits.maxItems - run.taken));
+  run.taken += allowed;
+  if (allowed < n) run.stoppedBy = 'item-limit';
+  return allowed;
+}
+
+/** The size of the next read: a page, no more than the limit leaves. */
+const nextPage = (run: Progress, deps: SweepDeps) =>
+  Math.max(1, Math.min(deps.limits.pageSize, deps.limits.maxItems - run.taken));
+
 /** Settles a shard's due entries page by page, oldest first, until none is left or a limit is hit. */
 async function drain(shard: string, cutoff: Date, run: Progress, deps: SweepDeps): Promise<void> {
   let after: Record<string, unknown> | undefined;
   for (;;) {
-    if (deps.remainingMs() < deps.limits.reserveMs) {
-      run.stoppedBy = 'time';
-      return;
-    }
-    const budget = Math.min(deps.limits.pageSize, deps.limits.maxItems - run.taken - run.reserved);
-    if (budget <= 0) {
-      if (run.reads.size === 0) {
-        run.stoppedBy = 'item-limit';
-        return;
-      }
-      // Pages being read may come back short and give part of their reservation back.
-      await Promise.race(run.reads).catch(() => undefined);
-      continue;
-    }
-    // Reserved and registered in one step, so `reserved > 0` always has a read to wait for; both
-    // counters change together, before anyone waiting on this read sees it settle.
-    run.reserved += budget;
-    const read: Promise<Awaited<ReturnType<DynamoDueIndex['page']>>> = deps.index
-      .page(shard, cutoff, after, budget)
-      .then((page) => {
-        run.taken += page.entries.length;
-        return page;
-      })
-      .finally(() => {
-        run.reads.delete(read);
-        run.reserved -= budget;
-      });
-    run.reads.add(read);
-    const page = await read;
+    if (!mayContinue(run, deps)) return;
+    const page = await deps.index.page(shard, cutoff, after, nextPage(run, deps));
     add(run, page.cost);
-    await settle(page.entries, cutoff, run, deps);
+    if (!(await settle(page.entries, cutoff, run, deps))) return;
     after = page.next;
     if (!after) return;
   }
 }
 
-/** Deletes the entries the policy confirms are due; files the others under their new deadline. */
-async function settle(entries: DueEntry[], cutoff: Date, run: Progress, deps: SweepDeps): Promise<void> {
-  const records: DueEntry[] = [];
-  const markers: DueEntry[] = [];
+/** Settles a page of entries: buckets one by one, due objects at once. False when a limit stopped it. */
+async function settle(entries: DueEntry[], cutoff: Date, run: Progress, deps: SweepDeps): Promise<boolean> {
   const objects: DueEntry[] = [];
   for (const entry of entries) {
+    if (take(run, deps, 1) === 0) break;
+    if (entry.kind === 'day-bucket') {
+      if (!(await settleBucket(entry, cutoff, run, deps))) return false;
+      continue;
+    }
     const deadline = storedDeadline(entry);
+    // Never early: the index is only a hint, the policy decides.
     if (!deadline || deadline > cutoff) {
-      // Never early: the index is only a hint, the policy decides.
       if (await deps.index.refile(entry, deadline)) run.refiled += 1;
-    } else if (entry.pk.endsWith('#OBJECTS')) objects.push(entry);
-    else if (entry.pk.includes('#DIR#')) markers.push(entry);
-    else records.push(entry);
+    } else objects.push(entry);
   }
-
-  // Captured records never change once written: batched deletes.
-  await deps.index.deleteAll(records);
-  for (const entry of records) count(run, entry, 1);
-
-  // A deletion marker can be renewed by a later deletion: deleted only if still filed as seen.
-  const markerResults = await Promise.all(markers.map((entry) => deps.index.deleteIfUnchanged(entry)));
-  markers.forEach((entry, i) => {
-    if (markerResults[i]) count(run, entry, 1);
-  });
-
-  // The object first, then its entry: an entry left behind is retried; an object never is orphaned.
-  if (objects.length === 0) return;
+  if (objects.length === 0) return run.taken < deps.limits.maxItems || entries.length === 0;
+  // The object first, then its entry: an entry left behind is retried; an object is never orphaned.
   const failures = new Set((await deps.objects.deleteAll(objects.map((o) => o.sk))).map((f) => f.key));
   const gone = objects.filter((o) => !failures.has(o.sk));
   await deps.index.deleteAll(gone);
   run.failed += failures.size;
   run.objectsDeleted += gone.length;
-  for (const entry of gone) count(run, entry, entry.records ?? 1);
+  for (const entry of gone) count(run, entry.category, entry.records ?? 1);
+  return run.taken < deps.limits.maxItems;
 }
 
-function count(run: Progress, entry: DueEntry, records: number): void {
-  const category = entry.category ?? 'unknown';
-  run.deleted[category] = (run.deleted[category] ?? 0) + records;
+/**
+ * One day's records of one category: deletes those the policy makes due by the cutoff, then files
+ * the bucket under the deadline of the next one left — or removes it once its day is past. A bucket
+ * the policy no longer gives a deadline is taken out of the index.
+ */
+async function settleBucket(entry: DueEntry, cutoff: Date, run: Progress, deps: SweepDeps): Promise<boolean> {
+  const bucket: Bucket = {
+    tenantId: String(entry.tenantId),
+    day: String(entry.day),
+    category: String(entry.bucketCategory),
+  };
+  const window = dayDueWindow(bucket.category, bucket.day);
+  if (!window || window.from > cutoff) {
+    if (await deps.index.refile(entry, window?.from ?? null)) run.refiled += 1;
+    return true;
+  }
+  const upTo = oldestKeptRecordTime(bucket.category, cutoff);
+  const next =
+    bucket.category === 'directory-deletion-marker'
+      ? await settleMarkers(bucket, upTo, run, deps)
+      : await settleRecords(bucket, upTo, run, deps);
+  if (next === 'stopped') return false;
+  const deadline = next ? retentionDeadline(bucket.category, next, { status: 'active' }) : null;
+  if (deadline) await deps.index.refile(entry, deadline);
+  else if (cutoff >= window.to) await deps.index.deleteIfUnchanged(entry);
+  // Nothing left, but the day's records could still arrive (a very late capture files it earlier).
+  else await deps.index.refile(entry, window.to);
+  return true;
 }
 
-/** The backlog a stopped run leaves, and the age of the oldest record still stored past its deadline. */
+/** Deletes a bucket's due records shard by shard; the time of the next record left, `stopped` at a limit. */
+async function settleRecords(
+  bucket: Bucket,
+  upTo: Date,
+  run: Progress,
+  deps: SweepDeps,
+): Promise<Date | undefined | 'stopped'> {
+  let next: Date | undefined;
+  for (let shard = 0; shard < DAY_SHARDS; shard++) {
+    let after: Record<string, unknown> | undefined;
+    do {
+      if (!mayContinue(run, deps)) return 'stopped';
+      const page = await deps.index.dueRecords(bucket, shard, upTo, nextPage(run, deps), after);
+      add(run, page.cost);
+      const allowed = take(run, deps, page.records.length);
+      await deps.index.deleteAll(page.records.slice(0, allowed));
+      count(run, bucket.category, allowed);
+      if (allowed < page.records.length) return 'stopped';
+      after = page.next;
+    } while (after);
+    const left = await deps.index.nextRecordTime(bucket, shard, upTo);
+    add(run, left.cost);
+    if (left.time && (!next || left.time < next)) next = left.time;
+  }
+  return next;
+}
+
+/** Deletes a tenant's application markers of the bucket's day that are due; the time of the next left. */
+async function settleMarkers(
+  bucket: Bucket,
+  upTo: Date,
+  run: Progress,
+  deps: SweepDeps,
+): Promise<Date | undefined> {
+  const { markers, cost } = await deps.index.markers(bucket.tenantId);
+  add(run, cost);
+  let next: Date | undefined;
+  for (const marker of markers.filter((m) => m.deletedAt.toISOString().startsWith(bucket.day))) {
+    if (marker.deletedAt > upTo) {
+      if (!next || marker.deletedAt < next) next = marker.deletedAt;
+    } else if (await deps.index.deleteMarker(marker)) count(run, bucket.category, 1);
+  }
+  return next;
+}
+
+function count(run: Progress, category: string | undefined, records: number): void {
+  if (records === 0) return;
+  const name = category ?? 'unknown';
+  run.deleted[name] = (run.deleted[name] ?? 0) + records;
+}
+
+/** The backlog a stopped run leaves, and the age of the oldest entry still filed past its deadline. */
 async function measureWhatIsLeft(run: Progress, cutoff: Date, deps: SweepDeps): Promise<void> {
   const now = deps.now();
   const shards = duePartitions();
@@ -174,7 +241,7 @@ async function measureWhatIsLeft(run: Progress, cutoff: Date, deps: SweepDeps): 
   }
   run.backlogCapped = run.backlog >= deps.limits.backlogCap;
   run.backlog = Math.min(run.backlog, deps.limits.backlogCap);
-  for (const { entry, cost } of oldest) {
+  for (const { entry, cost } of oldest as Array<{ entry?: DueEntry; cost: ReadCost }>) {
     add(run, cost);
     if (entry) {
       const overdue = Math.floor((now.getTime() - indexedDeadline(entry).getTime()) / 1000);
@@ -184,6 +251,6 @@ async function measureWhatIsLeft(run: Progress, cutoff: Date, deps: SweepDeps): 
 }
 
 function statusOf(run: Progress): SweepRun {
-  const { taken: _taken, reserved: _reserved, reads: _reads, ...status } = run;
+  const { taken: _taken, ...status } = run;
   return status;
 }

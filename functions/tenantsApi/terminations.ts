@@ -1,10 +1,17 @@
 import * as v from 'valibot';
-import { badRequest, notFound, unprocessable } from '#http/problem';
-import { type ModuleId, POLICY } from '#policy/index';
-import { isExpired } from '#store/expiry';
-import type { NamedQueue } from '#store/queue';
-import type { TenantStore } from '#store/tenants';
-import type { DynamoTerminationStore, TerminationJob } from '#store/terminations';
+import { isExpired, type ModuleId, POLICY } from '#policy/index';
+import { InvalidInput, NotFound, PolicyRefusal } from '#shared/errors';
+import { openTermination } from '#shared/jobs/open-termination';
+import type { TerminationHook } from '#shared/messages';
+import { issuesOf } from '#shared/validation';
+import type {
+  MessageQueue,
+  ObjectArchive,
+  Tenant,
+  TenantStore,
+  TerminationJob,
+  TerminationJobs,
+} from '#store/ports';
 
 const moduleIds = Object.keys(POLICY.modules) as [ModuleId, ...ModuleId[]];
 const TerminationRequest = v.strictObject({
@@ -19,16 +26,20 @@ const TerminationRequest = v.strictObject({
 
 export interface TerminationDeps {
   tenants: TenantStore;
-  terminations: DynamoTerminationStore;
-  hooks: NamedQueue;
-  receipts: { receipt(key: string): Promise<unknown> };
+  jobs: TerminationJobs;
+  hooks: MessageQueue;
+  receipts: Pick<ObjectArchive, 'receipt'>;
 }
 
-/** The hook message every termination consumer understands, whoever sends it. */
-export interface TerminationHook {
-  tenantId: string;
-  module: ModuleId;
-  requestedAt: string;
+/** Parses the body of a termination request: the modules to terminate. */
+export function modulesToTerminate(body: unknown): ModuleId[] {
+  const parsed = v.safeParse(TerminationRequest, body);
+  if (!parsed.success)
+    throw new InvalidInput(
+      'The termination request is invalid; nothing was changed.',
+      issuesOf(parsed.issues),
+    );
+  return [...new Set(parsed.output.modules)];
 }
 
 /**
@@ -36,39 +47,41 @@ export interface TerminationHook {
  * this moment) and sends one hook per module. Repeating the request changes nothing but re-sends
  * the hooks, which the consumer handles idempotently.
  */
-export async function requestTermination(tenantId: string, body: unknown, deps: TerminationDeps, now: Date) {
-  const tenant = await deps.tenants.get(tenantId);
-  if (!tenant) throw notFound(`There is no tenant ${tenantId}.`);
-  const parsed = v.safeParse(TerminationRequest, body);
-  if (!parsed.success) {
-    const issues = parsed.issues.map((i) => ({
-      pointer: `/${(i.path ?? []).map((p) => String(p.key)).join('/')}`,
-      detail: i.message,
-    }));
-    throw badRequest('The termination request is invalid; nothing was changed.', { issues });
-  }
-  const modules = [...new Set(parsed.output.modules)];
+export async function requestTermination(
+  tenant: Tenant,
+  modules: ModuleId[],
+  deps: TerminationDeps,
+  now: Date,
+) {
   const unused = modules.filter((m) => !tenant.modules.includes(m));
-  if (unused.length > 0) throw unprocessable(`Tenant ${tenantId} does not use ${unused.join(', ')}.`);
+  if (unused.length > 0)
+    throw new PolicyRefusal(`Tenant ${tenant.id} does not use ${unused.join(', ')}.`, [
+      { pointer: '/modules', detail: `not used by the tenant: ${unused.join(', ')}` },
+    ]);
   const jobs: TerminationJob[] = [];
-  for (const module of modules) jobs.push(await deps.terminations.request(tenant, module, now.toISOString()));
+  let current = tenant;
+  for (const module of modules) {
+    const job = await openTermination(current, module, now.toISOString(), deps.jobs);
+    jobs.push(job);
+    current = { ...current, terminations: { ...current.terminations, [module]: job.requestedAt } };
+  }
   const hooks: TerminationHook[] = jobs.map((job) => ({
-    tenantId,
+    tenantId: tenant.id,
     module: job.module,
     requestedAt: job.requestedAt,
   }));
   await deps.hooks.sendAll(hooks);
-  return { tenantId, modules: jobs.map(view) };
+  return { tenantId: tenant.id, modules: jobs.map(view) };
 }
 
-/** Where the terminations of a tenant stand, with the receipts of those completed (404 when none was requested). */
+/** Where the terminations of a tenant stand, with the receipts of those completed (NotFound when none was requested). */
 export async function terminationStatus(
   tenantId: string,
-  deps: Pick<TerminationDeps, 'terminations' | 'receipts'>,
+  deps: Pick<TerminationDeps, 'jobs' | 'receipts'>,
   now: Date,
 ) {
-  const jobs = await deps.terminations.jobs(tenantId);
-  if (jobs.length === 0) throw notFound(`No termination was requested for tenant ${tenantId}.`);
+  const jobs = await deps.jobs.jobs(tenantId);
+  if (jobs.length === 0) throw new NotFound(`No termination was requested for tenant ${tenantId}.`);
   const status = jobs.every((j) => j.status === 'completed')
     ? 'completed'
     : jobs.some((j) => j.status !== 'pending')

@@ -1,8 +1,9 @@
+import { DynamoApplicationStore } from '#store/applications';
 import { DynamoStatsStore } from '#store/stats';
 import { DynamoTenantStore } from '#store/tenants';
 import { prng } from '#test/prng';
 import { storeHistory } from '#test/sweep';
-import { aggregateTenantDay } from '../../functions/aggregateDailyStats/aggregate.ts';
+import { aggregateTenantDay } from '../../functions/aggregateTenantDay/aggregate.ts';
 import { createTenant } from '../../functions/tenantsApi/tenants.ts';
 import { type BenchCloud, benchDb } from './cloud.ts';
 import { atMost, ratios, summarise, timed } from './measure.ts';
@@ -31,6 +32,8 @@ export async function aggregationScale(bench: BenchCloud, sizes: Sizes): Promise
   const deps = {
     tenants: new DynamoTenantStore(db, cloud.tables.TenantsTable as string),
     stats: new DynamoStatsStore(db, cloud.tables.RecordsTable as string),
+    applications: new DynamoApplicationStore(db, cloud.tables.RecordsTable as string),
+    remainingMs: () => 600_000,
     now: () => new Date(),
   };
   const day = new Date(Date.now() - DAY_MS).toISOString().slice(0, 10);

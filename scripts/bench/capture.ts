@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { pool } from '#shared/pool';
+import { DynamoApplicationStore } from '#store/applications';
 import { DynamoRecordStore } from '#store/records';
 import { DynamoTenantStore } from '#store/tenants';
 import { apiEvent, lambdaContext } from '#test/api-events';
@@ -52,6 +53,7 @@ function captureSide(cloud: IsolatedCloud) {
       {
         tenants: new DynamoTenantStore(db, cloud.tables.TenantsTable as string),
         records: new DynamoRecordStore(db, cloud.tables.RecordsTable as string),
+        applications: new DynamoApplicationStore(db, cloud.tables.RecordsTable as string),
         qTokenHashKey: async () => 'bench-qtoken-hash-key',
         now: () => new Date(),
       },

@@ -1,6 +1,7 @@
-import { TenantDataStore } from '#store/tenant-data';
+import { DynamoTerminationJobs } from '#store/jobs';
+import { S3ObjectArchive } from '#store/objects';
+import { DynamoTenantData } from '#store/tenant-data';
 import { DynamoTenantStore } from '#store/tenants';
-import { DynamoTerminationStore } from '#store/terminations';
 import { prng } from '#test/prng';
 import { storeHistory } from '#test/sweep';
 import { createTenant } from '../../functions/tenantsApi/tenants.ts';
@@ -28,10 +29,11 @@ export async function terminationRate(bench: BenchCloud, sizes: Sizes): Promise<
   const tenantsTable = cloud.tables.TenantsTable as string;
   const deps = {
     tenants: new DynamoTenantStore(db, tenantsTable),
-    terminations: new DynamoTerminationStore(db, tenantsTable),
-    data: new TenantDataStore(db, recordsTable, cloud.clients.s3, cloud.buckets.DataBucket as string),
+    jobs: new DynamoTerminationJobs(db, tenantsTable),
+    data: new DynamoTenantData(db, recordsTable),
+    objects: new S3ObjectArchive(db, recordsTable, cloud.clients.s3, cloud.buckets.DataBucket as string),
     now: () => new Date(),
-    captureSettleMs: 0,
+    lateWriterMs: 0,
     remainingMs: () => 600_000,
   };
   const rates = { project: [] as number[], raw: [] as number[], ratio: [] as number[] };

@@ -5,16 +5,14 @@ import {
   s3ExpirationBackstopDays,
   sweepEveryMinutes,
 } from '../../shared/policy/index.ts';
+import { s3PrefixOf } from '../../shared/store/keys.ts';
 
 // Everything serverless.yml needs from the policy module, in CloudFormation's own shapes.
 // The policy module stays free of infrastructure; this file only translates.
 
 const SECONDS_PER_DAY = 86_400;
 
-/** S3 prefix under which a category's objects live; the sweep and the termination use the same. */
-export function s3PrefixOf(categoryId: string): string {
-  return categoryId === 'deletion-receipt' ? 'receipts/' : `archives/${categoryId}/`;
-}
+export { s3PrefixOf };
 
 // Every category whose objects S3 holds for a bounded time: archived categories, and the project's
 // own S3 records (receipts). Incomplete uploads and noncurrent versions have rules of their own.

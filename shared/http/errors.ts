@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { problemOf } from './domain-problems.ts';
 import { HttpProblem, problemResponse, unavailable } from './problem.ts';
 
 // SDK error names that mean "the store cannot serve now", not "the request was wrong".
@@ -40,7 +41,7 @@ export function problemErrors(
   return {
     onError: async (request) => {
       const requestId = request.event?.requestContext?.requestId;
-      const error = request.error;
+      const error = problemOf(request.error) ?? request.error;
       if (error instanceof HttpProblem) {
         logger.info('request refused', { status: error.status, problem: error.slug });
         request.response = problemResponse(error, requestId);

@@ -15,6 +15,13 @@ export const containerSecurity = {
     name: 'Container Security Service',
     sources: ['002'],
     unavailableRegions: ['RU'],
+    // "This Feature is only available if you are subscribed to our Tencent Cloud hosting services".
+    requiresHosting: [
+      { id: 'cvm', name: 'Cloud Virtual Machine (CVM)' },
+      { id: 'ecm', name: 'Edge Computing Machine (ECM)' },
+      { id: 'lighthouse', name: 'Tencent Cloud Lighthouse' },
+      { id: 'blackrock', name: 'Blackrock Physical Server' },
+    ],
   },
   categories: {
     'asset-management-data': {

@@ -8,8 +8,9 @@ export const enforcement = {
   maxLatenessMinutes: 60,
   // The sweep's schedule (serverless.yml takes it from here).
   sweepEveryMinutes: 15,
-  // The sweep deletes only what was due at least this long ago, so a sweep whose clock runs this
-  // much ahead of the clocks that stamped the records still never deletes anything early.
+  // The clock skew allowed for everywhere: the sweep deletes only what was due at least this long
+  // ago (so a sweep whose clock runs this much ahead never deletes early), capture accepts records
+  // up to this far in the future, and a termination hook's request time may lie this far ahead.
   clockSkewMarginMinutes: 5,
   // Archived records go to S3 grouped by category and window of deletion dates; an object is
   // deleted at the latest deadline of its window, so its earliest record waits at most this long.

@@ -1,4 +1,4 @@
-import { fixed } from './rules.ts';
+import { fixed, untilTermination } from './rules.ts';
 import type { OperationalRecordDeclaration } from './types.ts';
 
 // Records the project itself keeps to run and to prove what it did. None holds personal data, so
@@ -25,11 +25,18 @@ export const operational = {
     rule: fixed(14),
   },
   'directory-deletion-marker': {
-    name: 'Marker of a deleted user or application',
+    name: 'Marker of a deleted application',
     reason:
-      'only its id and deletion time, so an event that arrives late cannot re-create the deleted object',
+      'only its id, creation and deletion time, so an event that arrives late cannot re-create the deleted application and the statistics of the days before stay exact',
     storage: 'dynamodb',
     rule: fixed(30),
+  },
+  'idempotency-key': {
+    name: 'Idempotency key of an application event',
+    reason:
+      'the event id, its type and time and a hash of its content, so a resent event is recognised (the application itself is kept as application data)',
+    storage: 'dynamodb',
+    rule: untilTermination,
   },
   'sweep-status': {
     name: 'Status of a run of the expiry sweep',

@@ -1,9 +1,10 @@
+import { DAY_MS } from '#shared/time';
 import { declarationOf, ruleOf } from './catalog.ts';
 import { POLICY } from './declarations.ts';
 import { RuleMismatchError } from './errors.ts';
 
 /** One day: retention is counted in exact 24-hour days from the record's own UTC instant. */
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /** A tenant's use of one module; terminating counts as terminated from its first moment. */
 export type TenantModuleState =

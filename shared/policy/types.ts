@@ -14,6 +14,8 @@ export interface ModuleDeclaration {
   readonly sources: readonly string[];
   /** ISO 3166-1 alpha-2 regions (upper case) where the module is not offered. */
   readonly unavailableRegions: readonly string[];
+  /** Hosting services one of which a tenant must subscribe to for the module to be available. */
+  readonly requiresHosting?: ReadonlyArray<{ readonly id: string; readonly name: string }>;
 }
 
 export interface CategoryDeclaration {

@@ -1,3 +1,4 @@
+import { daysEnding } from '#shared/time';
 import { type DailyRollup, RECENT_USERS, type RecentUser } from './statistics.ts';
 
 /** The console statistics of one tenant for one UTC day (SPEC §3). */
@@ -27,12 +28,8 @@ export interface StatsSnapshot {
   };
 }
 
-const DAY_MS = 86_400_000;
 /** `n` consecutive UTC dates ending with `date`, oldest first. */
-export function datesEnding(date: string, n: number): string[] {
-  const end = Date.parse(`${date}T00:00:00Z`);
-  return Array.from({ length: n }, (_, i) => new Date(end - (n - 1 - i) * DAY_MS).toISOString().slice(0, 10));
-}
+export const datesEnding = daysEnding;
 
 /** The share of the plan's user limit in use, as the console colours it. */
 export function usageStatus(

@@ -1,6 +1,7 @@
 // The console statistics of SPEC §3 as pure functions: one UTC day's records plus the previous
 // day's rollup and the per-user state of that day's users give the day's rollup; thirty rollups give
 // the snapshot. Nothing here reads more than one day of records, whatever the tenant's history.
+import { addDays } from '#shared/time';
 
 /** A captured CIAM record as the statistics read it. */
 export interface DayRecord {
@@ -50,7 +51,20 @@ export interface UserStatState {
   countries: Array<{ day: string; country: string | null }>;
   /** First day with a successful login, per calendar month (yyyy-mm -> yyyy-mm-dd). */
   firstLoginByMonth: Record<string, string>;
+  /** The first day the user was known (registered or signed in): from then on in the directory. */
+  seen?: string;
+  /** The first day the user was deleted: from then on out of the directory, for good. */
+  deleted?: string;
 }
+
+/** Whether a user is in the directory at the end of `day`: known by then, and not deleted by then. */
+export function inDirectory(state: UserStatState | undefined, day: string): boolean {
+  return (
+    state?.seen !== undefined && state.seen <= day && !(state.deleted !== undefined && state.deleted <= day)
+  );
+}
+
+const earliest = (a: string | undefined, b: string) => (a === undefined || b < a ? b : a);
 
 /** The country a user had at the end of `day` (undefined: unknown or deleted). */
 export function countryAsOf(state: UserStatState | undefined, day: string): string | undefined {
@@ -92,6 +106,35 @@ const byTimeThenId = (a: DayRecord, b: DayRecord) =>
       : 1;
 
 /**
+ * The application records of one day, derived from the applications: a creation on its day, and a
+ * deletion on its day only for an application that was created before it (an unknown or repeated
+ * deletion counts for nothing).
+ */
+export function applicationRecords(
+  applications: ReadonlyArray<{ appId: string; createdAt?: string; deletedAt?: string }>,
+  date: string,
+): DayRecord[] {
+  const records: DayRecord[] = [];
+  for (const app of applications) {
+    if (app.createdAt?.startsWith(date))
+      records.push({
+        id: `app#${app.appId}#created`,
+        type: 'app.created',
+        occurredAt: app.createdAt,
+        appId: app.appId,
+      });
+    if (app.deletedAt?.startsWith(date) && app.createdAt !== undefined && app.createdAt <= app.deletedAt)
+      records.push({
+        id: `app#${app.appId}#deleted`,
+        type: 'app.deleted',
+        occurredAt: app.deletedAt,
+        appId: app.appId,
+      });
+  }
+  return records;
+}
+
+/**
  * The rollup of `date` and the per-user state after it. Records must all be of `date`; duplicates
  * cannot occur (capture stores an id once). Re-running a day with the same inputs gives the same
  * rollup, and the returned state makes the re-run's state identical too.
@@ -112,7 +155,7 @@ export function rollupDay(
     next.set(userId, found);
     return found;
   };
-  const dayBefore = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const dayBefore = addDays(date, -1);
 
   const countries = { ...(previous?.countries ?? {}) };
   const move = (from: string | undefined, to: string | undefined) => {
@@ -124,13 +167,29 @@ export function rollupDay(
 
   const lastCountry = new Map<string, string>();
   const loggedIn = new Set<string>();
+  const known = new Set<string>();
   const deleted = new Set<string>();
   for (const r of sorted) {
     if (!r.userId) continue;
     if ((r.type === 'user.login' || r.type === 'user.registered') && r.country)
       lastCountry.set(r.userId, r.country);
+    if (r.type === 'user.login' || r.type === 'user.registered') known.add(r.userId);
     if (r.type === 'user.login') loggedIn.add(r.userId);
     if (r.type === 'user.deleted') deleted.add(r.userId);
+  }
+
+  // The directory: a user enters when first known and leaves when first deleted, never to return,
+  // so a repeated or unknown deletion changes nothing and no total can fall below zero.
+  let joined = 0;
+  let left = 0;
+  for (const userId of new Set([...known, ...deleted])) {
+    const before = inDirectory(states.get(userId), dayBefore);
+    const s = stateOf(userId);
+    if (known.has(userId)) s.seen = earliest(s.seen, date);
+    if (deleted.has(userId)) s.deleted = earliest(s.deleted, date);
+    const after = inDirectory(s, date);
+    if (!before && after) joined += 1;
+    if (before && !after) left += 1;
   }
 
   // Monthly active: a user counts on the first day of the month with a successful login.
@@ -145,7 +204,7 @@ export function rollupDay(
   }
 
   for (const [userId, country] of lastCountry) {
-    if (deleted.has(userId)) continue;
+    if (deleted.has(userId) || !inDirectory(stateOf(userId), date)) continue;
     const s = stateOf(userId);
     const before = countryAsOf(s, dayBefore);
     move(before, country);
@@ -153,9 +212,9 @@ export function rollupDay(
   }
   for (const userId of deleted) {
     const s = stateOf(userId);
-    const before = countryAsOf(s, dayBefore);
+    const before = inDirectory(states.get(userId), dayBefore) ? countryAsOf(s, dayBefore) : undefined;
     move(before, undefined);
-    setCountry(s, date, null, before);
+    setCountry(s, date, null, countryAsOf(s, dayBefore));
   }
 
   const sameMonth = previous?.date.slice(0, 7) === month;
@@ -163,7 +222,7 @@ export function rollupDay(
     logins: count('user.login'),
     failedLogins: count('user.login_failed'),
     registrations: count('user.registered'),
-    deletedUsers: count('user.deleted'),
+    deletedUsers: left,
     smsSent: count('message.sms_sent'),
     emailsSent: count('message.email_sent'),
     appsCreated: count('app.created'),
@@ -173,7 +232,9 @@ export function rollupDay(
   const rollup: DailyRollup = {
     date,
     counts,
-    totalUsers: (previous?.totalUsers ?? 0) + counts.registrations - counts.deletedUsers,
+    totalUsers: (previous?.totalUsers ?? 0) + joined - left,
+    // Application records are derived from the applications themselves (applicationRecords): a
+    // deletion is only ever one of an application created before, so this cannot fall below zero.
     totalApplications: (previous?.totalApplications ?? 0) + counts.appsCreated - counts.appsDeleted,
     monthlyActiveUsers: (sameMonth ? (previous?.monthlyActiveUsers ?? 0) : 0) + newMonthlyActive,
     countries,

@@ -1,186 +1,149 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ttlEpochSeconds } from '#policy/index';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { pool } from '#shared/pool';
-import { getItems } from './batch-get.ts';
+import { getItems } from './batch.ts';
 import { isConditionFailure } from './conditions.ts';
-import { dayMarkerKey, dueKey, recordKey, utcDay } from './record-keys.ts';
-
-/** A validated record, ready to store: fields already reduced to what its category allows. */
-export interface CapturedRecord {
-  tenantId: string;
-  id: string;
-  type: string;
-  category: string;
-  module: string;
-  occurredAt: Date;
-  fields: Record<string, unknown>;
-  policyVersion: string;
-  /** Known only for `fixed` rules at capture time; stamps TTL and the sweep's due index. */
-  deadline: Date | null;
-  capturedAt: Date;
-}
-
-/** A change to the directory projection that a record implies (idempotent by construction). */
-export type DirectoryChange = { key: { pk: string; sk: string } } & (
-  | {
-      kind: 'update';
-      update: string;
-      condition: string;
-      names: Record<string, string>;
-      values: Record<string, unknown>;
-    }
-  | {
-      kind: 'replace';
-      item: Record<string, unknown>;
-      condition: string;
-      names: Record<string, string>;
-      values: Record<string, unknown>;
-    }
-);
-
-export type StoreOutcome = 'stored' | 'duplicate';
-
-/** Storage of captured records and the directory they keep current. */
-export interface RecordStore {
-  /** Stores a record exactly once: `duplicate` when its id was stored before (by any request). */
-  capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome>;
-  /** Stores the records of one request, each exactly once; outcomes in the same order. */
-  captureAll(entries: readonly CaptureEntry[]): Promise<StoreOutcome[]>;
-}
-
-/** A record and the directory change it implies. */
-export interface CaptureEntry {
-  record: CapturedRecord;
-  directory: DirectoryChange | undefined;
-}
+import { dayBucketKey, dayIndexKey, dayMarkerKey, dueKey, recordKey } from './keys.ts';
+import type { CapturedRecord, DayBucket, RecordStore, StoreOutcome } from './ports.ts';
 
 /** Records of one request stored at once: enough to overlap round trips, few enough not to throttle. */
 const STORE_CONCURRENCY = 16;
 
 /**
- * RecordStore on the records table. Order matters for "nothing lost, nothing twice": a record that
- * exists is a duplicate and changes nothing; otherwise the directory change (idempotent: guarded by
- * the record's own time and id) is applied first and the record written last with a condition, so a
- * crash in between is healed by the client's retry and never counts twice. Two write units per
- * login: the directory update and the record; the day marker is read once per container and day and
- * written only by the first container that finds it missing.
+ * RecordStore on the records table. A record is keyed by its id alone, so one conditional write
+ * decides "stored once" on any day and for any type; its `byDay` index attributes let the
+ * statistics, the log reads and the sweep find a tenant-day. Two write units per record: the item
+ * and its index entry. The registry items a record needs (its day, and for fixed rules its day's
+ * due bucket) are written once per container, tenant, day and category, read before they are written.
  */
 export class DynamoRecordStore implements RecordStore {
-  readonly #markedDays = new Map<string, Promise<void>>();
+  readonly #registered = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  async capture(record: CapturedRecord, directory: DirectoryChange | undefined): Promise<StoreOutcome> {
-    return (await this.captureAll([{ record, directory }]))[0] as StoreOutcome;
+  async fingerprints(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const keys = [...new Set(ids)].map((id) => recordKey(tenantId, id));
+    const items = await getItems(this.db, this.table, keys, { projection: 'id, fingerprint' });
+    return new Map(items.map((item) => [String(item.id), String(item.fingerprint)]));
   }
 
-  async captureAll(entries: readonly CaptureEntry[]): Promise<StoreOutcome[]> {
-    const keys = entries.map(({ record: r }) => recordKey(r.tenantId, r.occurredAt, r.category, r.id));
-    // One read for the whole request finds the records stored before (a resent batch); the
-    // conditional write below still decides a race between two requests.
-    const existing = await this.#existing(keys);
-    const outcomes: StoreOutcome[] = new Array(entries.length);
-    await pool(entries.length, STORE_CONCURRENCY, async (i) => {
-      const key = keys[i] as { pk: string; sk: string };
-      const { record, directory } = entries[i] as CaptureEntry;
-      outcomes[i] = existing.has(`${key.pk}\n${key.sk}`)
-        ? 'duplicate'
-        : await this.#store(record, key, directory);
+  async storeAll(records: readonly CapturedRecord[], buckets: readonly DayBucket[]): Promise<StoreOutcome[]> {
+    // The registry first: a record is never stored without the entries that find it again.
+    await Promise.all(buckets.map((bucket) => this.#register(bucket)));
+    const outcomes: StoreOutcome[] = new Array(records.length);
+    await pool(records.length, STORE_CONCURRENCY, async (i) => {
+      outcomes[i] = await this.#store(records[i] as CapturedRecord);
     });
     return outcomes;
   }
 
-  async #existing(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<Set<string>> {
-    const unique = [...new Map(keys.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
-    const found = await getItems(this.db, this.table, unique, { projection: 'pk, sk' });
-    return new Set(found.map((item) => `${item.pk}\n${item.sk}`));
-  }
-
-  async #store(
-    record: CapturedRecord,
-    key: { pk: string; sk: string },
-    directory: DirectoryChange | undefined,
-  ): Promise<StoreOutcome> {
-    await this.#markDay(record.tenantId, utcDay(record.occurredAt));
-    if (directory) await this.#applyDirectory(directory);
+  async #store(record: CapturedRecord): Promise<StoreOutcome> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: toItem(record, key),
+          Item: toItem(record),
           ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'stored';
+      return { stored: true };
     } catch (error) {
-      if (isConditionFailure(error)) return 'duplicate';
-      throw error;
-    }
-  }
-
-  async #applyDirectory(change: DirectoryChange): Promise<void> {
-    const common = {
-      TableName: this.table,
-      ConditionExpression: change.condition,
-      ...(Object.keys(change.names).length ? { ExpressionAttributeNames: change.names } : {}),
-      ...(Object.keys(change.values).length ? { ExpressionAttributeValues: change.values } : {}),
-    };
-    try {
-      if (change.kind === 'update') {
-        await this.db.send(
-          new UpdateCommand({ ...common, Key: change.key, UpdateExpression: change.update }),
-        );
-      } else {
-        await this.db.send(new PutCommand({ ...common, Item: { ...change.key, ...change.item } }));
-      }
-    } catch (error) {
-      // A failed guard means the directory already reflects this or a later record: nothing to do.
       if (!isConditionFailure(error)) throw error;
+      const existing = (error as { Item?: Record<string, { S?: string }> }).Item?.fingerprint?.S;
+      return { stored: false, fingerprint: existing ?? (await this.#fingerprintOf(record)) };
     }
   }
 
-  // The write itself is what is cached, so concurrent records of a new day share one write; a failed
-  // write is forgotten at once, so the next record of that day tries again.
-  #markDay(tenantId: string, day: string): Promise<void> {
-    const marker = `${tenantId}#${day}`;
-    const known = this.#markedDays.get(marker);
+  async #fingerprintOf(record: CapturedRecord): Promise<string> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: recordKey(record.tenantId, record.id),
+        ProjectionExpression: 'fingerprint',
+        ConsistentRead: true,
+      }),
+    );
+    return String(Item?.fingerprint ?? '');
+  }
+
+  // The write itself is what is cached, so concurrent records share one write; a failed write is
+  // forgotten at once, so the next record tries again. Read first: most containers find the item
+  // an earlier one wrote, and a read unit is cheaper than a write unit.
+  #register(bucket: DayBucket): Promise<void> {
+    if (bucket.rearm && bucket.category && bucket.due)
+      return this.#rearm(bucket, bucket.category, bucket.due);
+    const memo = `${bucket.tenantId}#${bucket.day}#${bucket.category ?? ''}`;
+    const known = this.#registered.get(memo);
     if (known) return known;
-    // Read first: a read unit is cheaper than a write unit, and most containers find the marker that
-    // an earlier one wrote. A stale "missing" only costs one idempotent overwrite.
-    const key = dayMarkerKey(tenantId, day);
+    const key = bucket.category
+      ? dayBucketKey(bucket.tenantId, bucket.category, bucket.day)
+      : dayMarkerKey(bucket.tenantId, bucket.day);
     const write = this.db
       .send(new GetCommand({ TableName: this.table, Key: key, ProjectionExpression: 'pk' }))
       .then(async ({ Item }) => {
-        if (!Item)
-          await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key, tenantId, day } }));
+        if (Item) return;
+        await this.db.send(new PutCommand({ TableName: this.table, Item: bucketItem(bucket, key) }));
       });
-    this.#markedDays.set(marker, write);
-    write.catch(() => this.#markedDays.delete(marker));
+    this.#registered.set(memo, write);
+    write.catch(() => this.#registered.delete(memo));
     return write;
+  }
+
+  /** Files an existing bucket under an earlier due date (creating it if it is gone). */
+  async #rearm(bucket: DayBucket, category: string, due: Date): Promise<void> {
+    const key = dayBucketKey(bucket.tenantId, category, bucket.day);
+    const item = bucketItem(bucket, key);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(dueSk) OR dueSk > :due',
+          ExpressionAttributeValues: { ':due': dueKey(due, key).dueSk },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 }
 
-function toItem(record: CapturedRecord, key: { pk: string; sk: string }): Record<string, unknown> {
+function bucketItem(bucket: DayBucket, key: { pk: string; sk: string }): Record<string, unknown> {
+  const common = { ...key, tenantId: bucket.tenantId, day: bucket.day };
+  if (!bucket.category) return common;
   return {
+    ...common,
+    // An index entry, not a record: it names the category of the records it files (no `category`
+    // of its own, so no read or sweep mistakes it for a record with a deadline).
+    kind: 'day-bucket',
+    bucketCategory: bucket.category,
+    module: bucket.module,
+    policyVersion: bucket.policyVersion,
+    ...(bucket.due ? dueKey(bucket.due, key) : {}),
+  };
+}
+
+function toItem(record: CapturedRecord): Record<string, unknown> {
+  const key = recordKey(record.tenantId, record.id);
+  const common = {
     ...key,
     tenantId: record.tenantId,
     id: record.id,
     type: record.type,
-    category: record.category,
     module: record.module,
     occurredAt: record.occurredAt.toISOString(),
     capturedAt: record.capturedAt.toISOString(),
     policyVersion: record.policyVersion,
+    fingerprint: record.fingerprint,
+  };
+  if (record.keyOnly) return { ...common, category: 'idempotency-key' };
+  return {
+    ...common,
+    category: record.category,
     data: record.fields,
-    ...(record.deadline
-      ? {
-          deadline: record.deadline.toISOString(),
-          expiresAt: ttlEpochSeconds(record.deadline),
-          ...dueKey(record.deadline, key.pk, key.sk),
-        }
-      : {}),
+    ...dayIndexKey(record.tenantId, record.occurredAt, record.category, record.id),
   };
 }

@@ -1,39 +1,34 @@
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
-import { POLICY_VERSION } from '#policy/index';
+import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { POLICY_VERSION, readable } from '#policy/index';
 import type { DailyRollup, DayRecord, UserStatState } from '../stats/statistics.ts';
-import { getItems } from './batch-get.ts';
-import { readable } from './expiry.ts';
-import { dayPartitions, statsKey, userStatKey } from './record-keys.ts';
+import { getItems, putItems } from './batch.ts';
+import { DAY_INDEX } from './indexes.ts';
+import { dayIndexPartitions, daySkRange, statsKey, statsPartition, userStatKey } from './keys.ts';
+import type { StatsStore } from './ports.ts';
 
 const STATS_CATEGORY = 'statistical-data';
+/** The one category the statistics count (applications come from their own items). */
+const COUNTED = 'user-operation-log';
 
-/** Storage of the daily rollups, snapshots and per-user statistics state of tenants. */
-export class DynamoStatsStore {
+/** Rollups, snapshots and per-user state on the records table; a day's records from the `byDay` index. */
+export class DynamoStatsStore implements StatsStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /**
-   * One tenant's CIAM records of one UTC day that are still readable at `now`: one Query per shard,
-   * never more than that day.
-   */
   async dayRecords(tenantId: string, date: string, now: Date): Promise<DayRecord[]> {
     const records: DayRecord[] = [];
-    for (const pk of dayPartitions(tenantId, date)) {
-      for (const prefix of ['user-operation-log#', 'application-data#']) {
+    const range = daySkRange(COUNTED, `${date}T00:00:00.000Z`, `${date}T23:59:59.999Z`);
+    await Promise.all(
+      dayIndexPartitions(tenantId, date).map(async (dayPk) => {
         const pages = paginateQuery(
           { client: this.db },
           {
             TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+            IndexName: DAY_INDEX,
+            KeyConditionExpression: 'dayPk = :pk AND daySk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': dayPk, ':from': range.from, ':to': range.to },
             ProjectionExpression: 'id, #type, category, occurredAt, #data',
             ExpressionAttributeNames: { '#type': 'type', '#data': 'data' },
           },
@@ -46,32 +41,19 @@ export class DynamoStatsStore {
               type: String(item.type),
               occurredAt: String(item.occurredAt),
               ...(typeof data.userId === 'string' ? { userId: data.userId } : {}),
-              ...(typeof data.appId === 'string' ? { appId: data.appId } : {}),
               ...(typeof data.country === 'string' ? { country: data.country } : {}),
             });
           }
         }
-      }
-    }
+      }),
+    );
     return records;
   }
 
-  async rollup(tenantId: string, date: string): Promise<DailyRollup | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: statsKey(tenantId, 'ROLLUP', date),
-        ConsistentRead: true,
-      }),
-    );
-    return Item?.rollup as DailyRollup | undefined;
-  }
-
-  /** The latest rollup strictly before `date`, if any. */
   async latestRollupBefore(tenantId: string, date: string): Promise<DailyRollup | undefined> {
     const key = statsKey(tenantId, 'ROLLUP', date);
     const pages = paginateQuery(
-      { client: this.db, pageSize: 1 },
+      { client: this.db, pageSize: 2 },
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
@@ -86,7 +68,6 @@ export class DynamoStatsStore {
     return undefined;
   }
 
-  /** Rollups with from <= date <= to (a 30-day window is one Query). */
   async rollups(tenantId: string, from: string, to: string): Promise<DailyRollup[]> {
     return (await this.#range(tenantId, 'ROLLUP', from, to)).map((item) => item.rollup as DailyRollup);
   }
@@ -130,35 +111,27 @@ export class DynamoStatsStore {
   }
 
   async saveUserStates(tenantId: string, states: Iterable<UserStatState>): Promise<void> {
-    const puts = [...states].map((state) => ({
-      PutRequest: {
-        Item: {
-          ...userStatKey(tenantId, state.userId),
-          tenantId,
-          category: STATS_CATEGORY,
-          state: JSON.parse(JSON.stringify(state)),
-        },
-      },
+    const items = [...states].map((state) => ({
+      ...userStatKey(tenantId, state.userId),
+      tenantId,
+      category: STATS_CATEGORY,
+      state: JSON.parse(JSON.stringify(state)),
     }));
-    for (let i = 0; i < puts.length; i += 25) {
-      let batch: typeof puts = puts.slice(i, i + 25);
-      for (let attempt = 0; batch.length > 0; attempt++) {
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: batch } }));
-        batch = (out.UnprocessedItems?.[this.table] ?? []) as typeof puts;
-        if (batch.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
+    await putItems(this.db, this.table, items);
   }
 
   async #range(tenantId: string, kind: 'ROLLUP' | 'SNAPSHOT', from: string, to: string) {
     const items: Array<Record<string, unknown>> = [];
-    const pk = statsKey(tenantId, kind, from).pk;
     const pages = paginateQuery(
       { client: this.db },
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': `${kind}#${from}`, ':to': `${kind}#${to}` },
+        ExpressionAttributeValues: {
+          ':pk': statsPartition(tenantId),
+          ':from': statsKey(tenantId, kind, from).sk,
+          ':to': statsKey(tenantId, kind, to).sk,
+        },
         ConsistentRead: true,
       },
     );

@@ -6,8 +6,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { captureDeadline, oldestKeptRecordTime, sweepCutoff, ttlEpochSeconds } from '#policy/index';
-import { deleteKeys } from './batch-delete.ts';
+import { deleteKeys } from './batch.ts';
 import { isConditionFailure } from './conditions.ts';
+import { SWEEP_PK, sweepLeaseKey, sweepRunBound, sweepRunKey } from './keys.ts';
 
 /** What one run of the sweep did; also what `GET /v1/ops/sweeps` shows. Counts and times only. */
 export interface SweepRun {
@@ -55,11 +56,8 @@ export function newRun(runId: string, startedAt: Date): SweepRun {
   };
 }
 
-const LEASE = { pk: 'SWEEP', sk: 'LEASE' };
-const runKey = (run: Pick<SweepRun, 'startedAt' | 'runId'>) => ({
-  pk: 'SWEEP',
-  sk: `RUN#${run.startedAt}#${run.runId}`,
-});
+const LEASE = sweepLeaseKey;
+const runKey = (run: Pick<SweepRun, 'startedAt' | 'runId'>) => sweepRunKey(run.startedAt, run.runId);
 
 /** The sweep's lease (one run at a time) and the status of its runs, in the control-plane table. */
 export class DynamoSweepLog {
@@ -121,7 +119,7 @@ export class DynamoSweepLog {
 
   /** The latest runs, newest first, without those past their own retention at `now`. */
   async recent(limit: number, now: Date): Promise<SweepRun[]> {
-    const items = await this.#runs(`RUN#${this.#oldestKept(now)}`, 'RUN#~', {
+    const items = await this.#runs(sweepRunBound(this.#oldestKept(now)), sweepRunBound('~'), {
       ScanIndexForward: false,
       Limit: limit,
     });
@@ -130,7 +128,7 @@ export class DynamoSweepLog {
 
   /** Deletes the status of runs past their retention at `cutoff` (read by key, oldest first). */
   async purge(cutoff: Date): Promise<number> {
-    const items = await this.#runs('RUN#', `RUN#${this.#oldestKept(cutoff)}`, {
+    const items = await this.#runs(sweepRunBound(''), sweepRunBound(this.#oldestKept(cutoff)), {
       ProjectionExpression: 'pk, sk',
       Limit: 500,
     });
@@ -145,7 +143,7 @@ export class DynamoSweepLog {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': 'SWEEP', ':from': from, ':to': to },
+        ExpressionAttributeValues: { ':pk': SWEEP_PK, ':from': from, ':to': to },
         ConsistentRead: true,
         ...options,
       }),
@@ -163,7 +161,7 @@ export class DynamoSweepLog {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: 'SWEEP', sk: runSk },
+          Key: { pk: SWEEP_PK, sk: runSk },
           UpdateExpression: 'SET #status = :abandoned',
           ConditionExpression: '#status = :running',
           ExpressionAttributeNames: { '#status': 'status' },

@@ -1,57 +1,16 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ModuleId } from '#policy/index';
 import { secretsEqual } from '../auth/api-keys.ts';
+import { isConditionFailure, isTransactionCancelled } from './conditions.ts';
+import { apiKeyByHash, apiKeyOfTenant, TENANT_REGISTRY, tenantKey, tenantRegistryKey } from './keys.ts';
+import type { ApiKeyRecord, Tenant, TenantStatus, TenantStore } from './ports.ts';
 
-/** A customer of the platform, and the modules (features) it uses. */
-export interface Tenant {
-  id: string;
-  name: string;
-  modules: ModuleId[];
-  maxUsers: number;
-  /** ISO 3166-1 alpha-2 region the tenant's data belongs to. */
-  region: string;
-  openedAt: string;
-  createdAt: string;
-  /** `terminating` from the first moment any termination of all its modules was requested. */
-  status: 'active' | 'terminating' | 'terminated';
-  /** Modules whose termination was requested, with the moment it was. */
-  terminations: Partial<Record<ModuleId, string>>;
-}
-
-export interface ApiKeyRecord {
-  keyId: string;
-  keyHash: string;
-  createdAt: string;
-}
-
-/** Storage of tenants and their API key hashes. */
-export interface TenantStore {
-  create(tenant: Tenant, key: ApiKeyRecord): Promise<void>;
-  get(id: string): Promise<Tenant | undefined>;
-  findByKeyHash(keyHash: string): Promise<Tenant | undefined>;
-  addKey(tenantId: string, key: ApiKeyRecord): Promise<void>;
-  /** Removes a key; false when the tenant has no such key. */
-  revokeKey(tenantId: string, keyId: string): Promise<boolean>;
-  /** Every tenant id ever created (the registry the daily jobs fan out from), page by page. */
-  tenantIds(): AsyncIterable<string[]>;
-}
-
-/** The tenant or key does not exist (or no longer does). */
-export class TenantNotFoundError extends Error {
-  override name = 'TenantNotFoundError';
-}
-
-const tenantKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'PROFILE' });
-const keyByHash = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
-const keyOfTenant = (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` });
-// One small item per tenant in one partition: written once at creation, read by the daily fan-out.
-const REGISTRY = 'TENANTS';
+export type { ApiKeyRecord, Tenant, TenantStore };
 
 /** TenantStore on the tenants table: profile, key-by-hash and key-by-id items, written together. */
 export class DynamoTenantStore implements TenantStore {
@@ -71,7 +30,9 @@ export class DynamoTenantStore implements TenantStore {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          { Put: { TableName: this.table, Item: { pk: REGISTRY, sk: tenant.id, type: 'tenantRegistry' } } },
+          {
+            Put: { TableName: this.table, Item: { ...tenantRegistryKey(tenant.id), type: 'tenantRegistry' } },
+          },
           ...this.#keyPuts(tenant.id, key),
         ],
       }),
@@ -84,7 +45,7 @@ export class DynamoTenantStore implements TenantStore {
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': REGISTRY },
+        ExpressionAttributeValues: { ':pk': TENANT_REGISTRY },
       },
     );
     for await (const page of pages) yield (page.Items ?? []).map((item) => String(item.sk));
@@ -99,13 +60,13 @@ export class DynamoTenantStore implements TenantStore {
 
   async findByKeyHash(keyHash: string): Promise<Tenant | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keyByHash(keyHash), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: apiKeyByHash(keyHash), ConsistentRead: true }),
     );
     if (!Item || !secretsEqual(String(Item.keyHash), keyHash)) return undefined;
     return this.get(String(Item.tenantId));
   }
 
-  async addKey(tenantId: string, key: ApiKeyRecord): Promise<void> {
+  async addKey(tenantId: string, key: ApiKeyRecord): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -123,16 +84,16 @@ export class DynamoTenantStore implements TenantStore {
           ],
         }),
       );
+      return true;
     } catch (error) {
-      if ((error as Error).name === 'TransactionCanceledException')
-        throw new TenantNotFoundError(tenantId, { cause: error });
+      if (isTransactionCancelled(error)) return false;
       throw error;
     }
   }
 
   async revokeKey(tenantId: string, keyId: string): Promise<boolean> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keyOfTenant(tenantId, keyId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: apiKeyOfTenant(tenantId, keyId), ConsistentRead: true }),
     );
     if (!Item) return false;
     try {
@@ -142,24 +103,49 @@ export class DynamoTenantStore implements TenantStore {
             {
               Delete: {
                 TableName: this.table,
-                Key: keyOfTenant(tenantId, keyId),
+                Key: apiKeyOfTenant(tenantId, keyId),
                 ConditionExpression: 'attribute_exists(pk)',
               },
             },
-            { Delete: { TableName: this.table, Key: keyByHash(String(Item.keyHash)) } },
+            { Delete: { TableName: this.table, Key: apiKeyByHash(String(Item.keyHash)) } },
           ],
         }),
       );
       return true;
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === 'TransactionCanceledException'
-      ) {
-        return false;
-      }
+      if (isConditionFailure(error) || isTransactionCancelled(error)) return false;
       throw error;
     }
+  }
+
+  async setHostingServices(tenantId: string, services: string[]): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: tenantKey(tenantId),
+          UpdateExpression: 'SET hostingServices = :services',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':services': services },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async setStatus(tenantId: string, status: TenantStatus): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: tenantKey(tenantId),
+        UpdateExpression: 'SET #status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+      }),
+    );
   }
 
   #keyPuts(tenantId: string, key: ApiKeyRecord) {
@@ -168,14 +154,14 @@ export class DynamoTenantStore implements TenantStore {
       {
         Put: {
           TableName: this.table,
-          Item: { ...keyByHash(key.keyHash), type: 'apiKey', tenantId, ...key },
+          Item: { ...apiKeyByHash(key.keyHash), type: 'apiKey', tenantId, ...key },
           ConditionExpression: condition,
         },
       },
       {
         Put: {
           TableName: this.table,
-          Item: { ...keyOfTenant(tenantId, key.keyId), type: 'apiKeyOfTenant', ...key },
+          Item: { ...apiKeyOfTenant(tenantId, key.keyId), type: 'apiKeyOfTenant', ...key },
           ConditionExpression: condition,
         },
       },

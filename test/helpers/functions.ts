@@ -31,9 +31,13 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     RECORDS_TABLE: cloud.tables.RecordsTable,
     STATS_QUEUE_NAME: cloud.queues.StatsQueue?.name,
     TERMINATION_QUEUE_NAME: cloud.queues.TerminationQueue?.name,
+    TERMINATION_DLQ_NAME: cloud.queues.TerminationDLQ?.name,
+    ERASURE_QUEUE_NAME: cloud.queues.ErasureQueue?.name,
+    ERASURE_DLQ_NAME: cloud.queues.ErasureDLQ?.name,
+    STATS_DLQ_NAME: cloud.queues.StatsDLQ?.name,
     DATA_BUCKET: cloud.buckets.DataBucket,
     S3_FORCE_PATH_STYLE: 'true',
-    CAPTURE_TIMEOUT_SECONDS: '0',
+    LATE_WRITER_SECONDS: '0',
     OPERATOR_KEY,
     QTOKEN_HASH_KEY,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
@@ -67,10 +71,20 @@ export async function loadTerminateAccount() {
     );
 }
 
+/** The erasure consumer (after loadHttpFunctions has pointed the configuration at the cloud). */
+export async function loadEraseUser() {
+  const { handler } = await import('../../functions/eraseUser/handler.ts');
+  return (event: SQSEvent) =>
+    (handler as unknown as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>)(
+      event,
+      lambdaContext('eraseUser', 120_000),
+    );
+}
+
 /** The statistics functions (after loadHttpFunctions has pointed the configuration at the cloud). */
 export async function loadStatsFunctions() {
   const enqueue = (await import('../../functions/aggregateDailyStats/handler.ts')).handler;
-  const worker = (await import('../../functions/aggregateDailyStats/worker.ts')).handler;
+  const worker = (await import('../../functions/aggregateTenantDay/handler.ts')).handler;
   return {
     enqueue: (event: { date?: string; tenantIds?: string[] }) =>
       (enqueue as unknown as (e: unknown, c: Context) => Promise<{ date: string; enqueued: number }>)(
@@ -85,7 +99,11 @@ export async function loadStatsFunctions() {
   };
 }
 
-/** Creates a tenant through the operator API and returns it with its API key. */
+/**
+ * Creates a tenant through the operator API and returns it with its API key. Unless a test says
+ * otherwise, the tenant opened long before any record a test sends (capture refuses records from
+ * before the service opened) and subscribes to a hosting service (Container Security needs one).
+ */
 export async function createTenant(api: Api, overrides: Record<string, unknown> = {}) {
   const response: ApiResponse = await api.tenantsApi({
     method: 'POST',
@@ -96,6 +114,8 @@ export async function createTenant(api: Api, overrides: Record<string, unknown> 
       modules: ['ciam', 'container-security'],
       maxUsers: 1000,
       region: 'DE',
+      hostingServices: ['cvm'],
+      openedAt: new Date(Date.now() - 400 * 86_400_000).toISOString(),
       ...overrides,
     },
   });

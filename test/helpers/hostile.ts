@@ -501,20 +501,38 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       fn: 'erasureApi',
       request: { method: 'POST', route: '/v1/users/{userId}/erasure', pathParameters: { userId }, headers },
     });
+  // API Gateway delivers path parameters percent-decoded, and the handler never decodes again: the
+  // hostile ids are those a decoded path can carry (control characters, lone surrogates, sizes).
   for (const userId of [
-    '%E0%A4%A',
-    '%',
-    '%zz',
-    '%C0%AF',
-    '%ED%A0%80',
-    '%00',
-    'a%0Ab',
+    '\u0000',
+    'a\nb',
+    '\u001b[31m',
+    '\ud800',
+    'a\udfffb',
     '',
     'u'.repeat(129),
-    '%F0%9F%98',
     `${'%41'.repeat(200)}`,
   ])
     erase(`userId ${JSON.stringify(userId.slice(0, 20))}`, userId);
+  for (const body of [
+    '',
+    '{',
+    '[]',
+    '{"userId":1}',
+    '{"userId":""}',
+    '{"userId":"a","extra":1}',
+    '{"userId":"\\u0000"}',
+  ])
+    corpus.push({
+      name: `erasureApi: body ${JSON.stringify(body)}`,
+      fn: 'erasureApi',
+      request: {
+        method: 'POST',
+        route: '/v1/erasures',
+        headers: { ...tenant, 'content-type': 'application/json' },
+        body,
+      },
+    });
   for (const authorization of ['', 'Bearer', 'Bearer cdl_forged', `Bearer ${keys.operatorKey}`])
     erase(
       `authorization ${JSON.stringify(authorization.slice(0, 20))}`,

@@ -1,6 +1,13 @@
 import type { StatsSnapshot } from '#shared/stats/snapshot';
 
-type Event = { id: string; type: string; occurredAt: string; userId?: unknown; country?: unknown };
+type Event = {
+  id: string;
+  type: string;
+  occurredAt: string;
+  userId?: unknown;
+  country?: unknown;
+  appId?: unknown;
+};
 const DAY_MS = 86_400_000;
 const dayOf = (e: Event) => e.occurredAt.slice(0, 10);
 const shift = (date: string, days: number) =>
@@ -44,12 +51,18 @@ export function truthOf(
   const mau = new Set(
     upTo.filter((e) => e.type === 'user.login' && dayOf(e) >= monthStart).map((e) => String(e.userId)),
   ).size;
-  const count = (type: string) => upTo.filter((e) => e.type === type).length;
+  // The directory: every user known by then (registered or signed in), less the deleted ones.
+  const known = new Set(
+    upTo.filter((e) => e.type === 'user.registered' || e.type === 'user.login').map((e) => String(e.userId)),
+  );
+  const appIds = (type: string) =>
+    new Set(upTo.filter((e) => e.type === type).map((e) => String((e as { appId?: unknown }).appId)));
+  const [createdApps, deletedApps] = [appIds('app.created'), appIds('app.deleted')];
 
   return {
     date,
-    totalUsers: count('user.registered') - count('user.deleted'),
-    totalApplications: count('app.created') - count('app.deleted'),
+    totalUsers: [...known].filter((u) => !deleted.has(u)).length,
+    totalApplications: [...createdApps].filter((a) => !deletedApps.has(a)).length,
     logins7d: inDays(7, 'user.login'),
     registrations7d: inDays(7, 'user.registered'),
     failedLogins7d: inDays(7, 'user.login_failed'),

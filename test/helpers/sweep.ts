@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { captureDeadline, categoryOf, POLICY_VERSION } from '#policy/index';
+import { categoryOf, type ModuleId } from '#policy/index';
 import { pool } from '#shared/pool';
+import { DynamoApplicationStore } from '#store/applications';
 import { DynamoDueIndex } from '#store/due-index';
 import { S3ObjectStore } from '#store/objects';
+import type { Tenant } from '#store/ports';
 import { DynamoRecordStore } from '#store/records';
 import { DynamoSweepLog } from '#store/sweeps';
-import { directoryChangeOf } from '../../functions/captureEvents/directory.ts';
+import { captureRecords } from '../../functions/captureEvents/capture.ts';
 import { type SweepDeps, type SweepLimits, sweepExpired } from '../../functions/sweepExpired/sweep.ts';
 import type { IsolatedCloud } from './isolated-cloud.ts';
 import { FIELDS } from './records.ts';
@@ -55,10 +57,10 @@ export function runSweep(
 }
 
 /**
- * Stores records as capture would have stored them at their own time (the record store, with the
- * directory change each implies): how a history of many simulated days is laid down quickly.
- * `idPrefix` makes the record ids (and so every key) the same in two tables; without it, ids are
- * unique per call.
+ * Stores records as capture would have stored them at their own time: the capture use case itself,
+ * its clock set to each record's time, for a tenant that uses every module since the epoch. How a
+ * history of many simulated days is laid down quickly. `idPrefix` makes the record ids (and so
+ * every key) the same in two tables; without it, ids are unique per call.
  */
 export async function storeHistory(
   cloud: IsolatedCloud,
@@ -67,23 +69,37 @@ export async function storeHistory(
   { concurrency = 8, idPrefix }: { concurrency?: number; idPrefix?: string } = {},
 ): Promise<void> {
   const prefix = idPrefix ?? `h-${randomUUID().slice(0, 8)}`;
-  const store = new DynamoRecordStore(documentClient(cloud), cloud.tables.RecordsTable as string);
+  const db = documentClient(cloud);
+  const table = cloud.tables.RecordsTable as string;
+  const deps = {
+    records: new DynamoRecordStore(db, table),
+    applications: new DynamoApplicationStore(db, table),
+    qTokenHashKey: async () => 'history-hash-key',
+  };
+  const tenant: Tenant = {
+    id: tenantId,
+    name: 'history',
+    modules: ['ciam', 'container-security'],
+    maxUsers: 1_000_000,
+    region: 'DE',
+    openedAt: new Date(0).toISOString(),
+    createdAt: new Date(0).toISOString(),
+    status: 'active',
+    terminations: {},
+    hostingServices: ['cvm'],
+  };
   await pool(records.length, concurrency, async (i) => {
     const { type, occurredAt, fields } = records[i] as (typeof records)[number];
     const category = categoryOf(type);
     const record = {
-      tenantId,
       id: `${prefix}-${i}`,
-      type,
+      type: type as never,
       category: category.id,
-      module: category.module,
+      module: category.module as ModuleId,
       occurredAt,
       fields: { ...(FIELDS as Record<string, Record<string, unknown>>)[type], ...fields },
-      policyVersion: POLICY_VERSION,
-      deadline: captureDeadline(category.id, occurredAt),
-      capturedAt: occurredAt,
     };
-    await store.capture(record, directoryChangeOf(record));
+    await captureRecords({ tenant, records: [record] }, { ...deps, now: () => occurredAt });
   });
 }
 

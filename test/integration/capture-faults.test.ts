@@ -6,14 +6,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/emulators';
-import { DynamoRecordStore } from '#store/records';
-import { DynamoTenantStore } from '#store/tenants';
 import { apiEvent, lambdaContext, readResponse } from '#test/api-events';
 import { throttle } from '#test/faults';
 import { type Api, createTenant, loadHttpFunctions, tableSnapshot } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { prng } from '#test/prng';
 import { validRecord } from '#test/records';
+import { captureDeps } from '#test/stores';
 import { captureHttpHandler } from '../../functions/captureEvents/http.ts';
 
 const openapi = load(readFileSync(resolve(import.meta.dirname, '../../docs/openapi.yaml'), 'utf8')) as {
@@ -36,15 +35,7 @@ describe('capture when the store is unavailable', () => {
     });
     throttle(dynamodb, rate, prng(seed).next);
     const db = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
-    const handler = captureHttpHandler(
-      {
-        tenants: new DynamoTenantStore(db, cloud.tables.TenantsTable as string),
-        records: new DynamoRecordStore(db, cloud.tables.RecordsTable as string),
-        qTokenHashKey: async () => 'k',
-        now: () => new Date(),
-      },
-      new Logger({ logLevel: 'SILENT' }),
-    );
+    const handler = captureHttpHandler(captureDeps(cloud, db), new Logger({ logLevel: 'SILENT' }));
     return async (apiKey: string, body: unknown) =>
       readResponse(
         (await handler(
@@ -60,7 +51,8 @@ describe('capture when the store is unavailable', () => {
   }
   const recordsOf = async (tenantId: string) =>
     (await tableSnapshot(cloud, cloud.tables.RecordsTable as string)).filter(
-      (i) => i.includes(`"tenantId":{"S":"${tenantId}"}`) && i.includes('"sk":{"S":"user-operation-log#'),
+      (i) =>
+        i.includes(`"tenantId":{"S":"${tenantId}"}`) && i.includes('"category":{"S":"user-operation-log"}'),
     );
 
   beforeAll(async () => {

@@ -1,16 +1,8 @@
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  allowedFields,
-  captureDeadline,
-  categoryOf,
-  DAY_MS,
-  POLICY_VERSION,
-  recordTypes,
-  ttlEpochSeconds,
-} from '#policy/index';
-import { recordKey } from '#store/record-keys';
+import { allowedFields, categoryOf, DAY_MS, dayDueWindow, POLICY_VERSION, recordTypes } from '#policy/index';
+import { applicationKey, dayBucketKey, dueKey, recordKey } from '#store/keys';
 import { type Api, capture, createTenant, loadHttpFunctions, tableSnapshot } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
@@ -27,13 +19,9 @@ describe('capture', () => {
   let api: Api;
   let tenant: { id: string; apiKey: string };
   const records = () => cloud.tables.RecordsTable as string;
-  const storedItem = async (tenantId: string, record: Record<string, unknown>) => {
-    const key = recordKey(
-      tenantId,
-      new Date(String(record.occurredAt)),
-      categoryOf(String(record.type)).id,
-      String(record.id),
-    );
+  const storedItem = (tenantId: string, record: Record<string, unknown>) =>
+    itemAt(recordKey(tenantId, String(record.id)));
+  const itemAt = async (key: { pk: string; sk: string }) => {
     const { Item } = await cloud.clients.dynamodb.send(
       new GetItemCommand({
         TableName: records(),
@@ -64,23 +52,50 @@ describe('capture', () => {
 
       const item = await storedItem(tenant.id, record);
       const category = categoryOf(type).id;
+      const application = type.startsWith('app.');
+      // An application event keeps only its id (and a hash of its content) as a record; the
+      // application itself holds its data.
       expect(item).toMatchObject({
         tenantId: tenant.id,
         id: record.id,
         type,
-        category,
+        category: application ? 'idempotency-key' : category,
         policyVersion: POLICY_VERSION,
       });
-      for (const path of leafPaths(item?.data ?? {})) expect(allowedFields(category)).toContain(path);
-      const deadline = captureDeadline(category, new Date(String(record.occurredAt)));
-      if (deadline) {
-        expect(item?.deadline).toBe(deadline.toISOString());
-        expect(item?.expiresAt).toBe(ttlEpochSeconds(deadline));
-        expect(item?.duePk).toMatch(/^DUE#\d{1,2}$/);
-        expect(item?.dueSk).toBe(`${deadline.toISOString()}#${item?.pk}#${item?.sk}`);
+      if (application) {
+        // What the application item keeps beside its bookkeeping (key, guards, times) is application data.
+        const app = await itemAt(applicationKey(tenant.id, String(record.appId)));
+        const bookkeeping = [
+          'pk',
+          'sk',
+          'tenantId',
+          'category',
+          'occurredAt',
+          'createdKey',
+          'deletedKey',
+          'deletedAt',
+        ];
+        const kept = Object.keys(app ?? {}).filter((k) => !bookkeeping.includes(k));
+        expect(allowedFields('application-data')).toEqual(expect.arrayContaining(kept));
+        expect(app?.appId).toBe(record.appId);
       } else {
-        expect(item).not.toHaveProperty('expiresAt');
-        expect(item).not.toHaveProperty('duePk');
+        for (const path of leafPaths(item?.data ?? {})) expect(allowedFields(category)).toContain(path);
+      }
+      // No item carries a TTL: a deadline is the policy's, found through the day's bucket.
+      expect(item).not.toHaveProperty('expiresAt');
+      expect(item).not.toHaveProperty('duePk');
+      const day = String(record.occurredAt).slice(0, 10);
+      const window = dayDueWindow(category, day);
+      const bucket = await itemAt(dayBucketKey(tenant.id, category, day));
+      if (window) {
+        const key = dayBucketKey(tenant.id, category, day);
+        expect(bucket).toMatchObject({
+          kind: 'day-bucket',
+          bucketCategory: category,
+          dueSk: dueKey(window.from, key).dueSk,
+        });
+      } else {
+        expect(bucket).toBeUndefined();
       }
     },
   );

@@ -2,8 +2,9 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '#local/cloud';
 import { POLICY_VERSION } from '#policy/index';
-import { dayMarkerKey } from '#store/record-keys';
-import { type CapturedRecord, DynamoRecordStore } from '#store/records';
+import { dayMarkerKey } from '#store/keys';
+import type { CapturedRecord } from '#store/ports';
+import { DynamoRecordStore } from '#store/records';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { documentClient } from '#test/sweep';
 
@@ -47,11 +48,25 @@ function loginOf(
     module: 'ciam',
     occurredAt,
     fields: { userId: 'u-1' },
+    fingerprint: `fp-${id}`,
     policyVersion: POLICY_VERSION,
-    deadline: null,
     capturedAt: occurredAt,
   };
 }
+
+/** Stores one record as capture does: with the registry entry of its day. */
+const store1 = (store: DynamoRecordStore, record: CapturedRecord) =>
+  store.storeAll(
+    [record],
+    [
+      {
+        tenantId: record.tenantId,
+        day: record.occurredAt.toISOString().slice(0, 10),
+        due: null,
+        policyVersion: POLICY_VERSION,
+      },
+    ],
+  );
 
 // The records store writes a tenant's day marker (the registry termination enumerates) once per
 // tenant-day, not once per record: that is half of capture's write cost otherwise.
@@ -70,9 +85,7 @@ describe('the day marker of the records store', () => {
   it('is written once for many concurrent records of a new day', async () => {
     tenantId = `t-${++tenants}`;
     const { store, markerWrites } = observedStore(cloud);
-    await Promise.all(
-      Array.from({ length: 16 }, (_, i) => store.capture(loginOf(tenantId, `r-${i}`), undefined)),
-    );
+    await Promise.all(Array.from({ length: 16 }, (_, i) => store1(store, loginOf(tenantId, `r-${i}`))));
     expect(markerWrites).toEqual(['2026-11-20']);
     expect((await marker('2026-11-20')).Item).toMatchObject({ tenantId, day: '2026-11-20' });
   });
@@ -80,28 +93,26 @@ describe('the day marker of the records store', () => {
   it('is written again for each new day', async () => {
     tenantId = `t-${++tenants}`;
     const { store, markerWrites } = observedStore(cloud);
-    await store.capture(loginOf(tenantId, 'a'), undefined);
-    await store.capture(loginOf(tenantId, 'b', new Date('2026-11-21T01:00:00Z')), undefined);
+    await store1(store, loginOf(tenantId, 'a'));
+    await store1(store, loginOf(tenantId, 'b', new Date('2026-11-21T01:00:00Z')));
     expect(markerWrites).toEqual(['2026-11-20', '2026-11-21']);
   });
 
   it('is not written again by a container that finds it already there', async () => {
     tenantId = `t-${++tenants}`;
-    await observedStore(cloud).store.capture(loginOf(tenantId, 'first'), undefined);
+    await store1(observedStore(cloud).store, loginOf(tenantId, 'first'));
     const { store, markerWrites } = observedStore(cloud); // another container
-    await Promise.all(
-      Array.from({ length: 4 }, (_, i) => store.capture(loginOf(tenantId, `r-${i}`), undefined)),
-    );
+    await Promise.all(Array.from({ length: 4 }, (_, i) => store1(store, loginOf(tenantId, `r-${i}`))));
     expect(markerWrites).toEqual([]);
   });
 
   it('is not remembered when its write failed, so the next record of that day writes it', async () => {
     tenantId = `t-${++tenants}`;
     const { store, markerWrites } = observedStore(cloud, 1);
-    await expect(store.capture(loginOf(tenantId, 'a'), undefined)).rejects.toThrow('throttled');
+    await expect(store1(store, loginOf(tenantId, 'a'))).rejects.toThrow('throttled');
     expect((await marker('2026-11-20')).Item).toBeUndefined();
-    await store.capture(loginOf(tenantId, 'b'), undefined);
-    await store.capture(loginOf(tenantId, 'c'), undefined);
+    await store1(store, loginOf(tenantId, 'b'));
+    await store1(store, loginOf(tenantId, 'c'));
     expect(markerWrites).toEqual(['2026-11-20', '2026-11-20']);
     expect((await marker('2026-11-20')).Item).toMatchObject({ tenantId, day: '2026-11-20' });
   });

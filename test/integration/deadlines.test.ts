@@ -1,15 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, POLICY, sweepCutoff } from '#policy/index';
-import { readable, storedDeadline } from '#store/expiry';
-import { DynamoStatsStore } from '#store/stats';
+import { DAY_MS, POLICY, readable, storedDeadline, sweepCutoff } from '#policy/index';
 import type { SweepRun } from '#store/sweeps';
-import { DynamoTenantStore } from '#store/tenants';
 import { type Api, capture, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
-import { documentClient, recordsListing, runSweep, storeHistory, sweepStores } from '#test/sweep';
-import { aggregateTenantDay } from '../../functions/aggregateDailyStats/aggregate.ts';
+import { aggregationDeps } from '#test/stores';
+import { recordsListing, runSweep, storeHistory, sweepStores } from '#test/sweep';
+import { aggregateTenantDay } from '../../functions/aggregateTenantDay/aggregate.ts';
 
 const MINUTE = 60_000;
 const margin = POLICY.enforcement.clockSkewMarginMinutes * MINUTE;
@@ -90,12 +88,7 @@ describe('deadlines against the local cloud', () => {
         )
       ).status,
     ).toBe(202);
-    const db = documentClient(cloud);
-    const computed = await aggregateTenantDay(tenant.id, yesterday, {
-      tenants: new DynamoTenantStore(db, cloud.tables.TenantsTable as string),
-      stats: new DynamoStatsStore(db, cloud.tables.RecordsTable as string),
-      now: () => new Date(),
-    });
+    const computed = await aggregateTenantDay(tenant.id, yesterday, aggregationDeps(cloud));
     expect(computed.status).toBe('computed');
     const read = () =>
       api.statsApi({

@@ -1,20 +1,18 @@
 import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localClients } from '#local/cloud';
-import { captureDeadline, categoryOf, DAY_MS, POLICY_VERSION, type RecordType } from '#policy/index';
+import { categoryOf, DAY_MS, type ModuleId, type RecordType } from '#policy/index';
 import { hashApiKey } from '#shared/auth/api-keys';
-import { DynamoRecordStore } from '#store/records';
+import type { Tenant } from '#store/ports';
 import type { SweepRun } from '#store/sweeps';
-import { TenantDataStore } from '#store/tenant-data';
-import { DynamoTenantStore } from '#store/tenants';
-import { DynamoTerminationStore } from '#store/terminations';
 import { Crash, deleteObjectsErrors, injected, s3Timeouts, throttle, unprocessedItems } from '#test/faults';
 import { bucketListing, tableSnapshot } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { prng } from '#test/prng';
 import { FIELDS } from '#test/records';
+import { storesOf } from '#test/stores';
 import { runSweep, sweepStores } from '#test/sweep';
-import { directoryChangeOf } from '../../functions/captureEvents/directory.ts';
+import { captureRecords } from '../../functions/captureEvents/capture.ts';
 import { terminate } from '../../functions/terminateAccount/terminate.ts';
 
 // One deterministic life of two tenants — records of every category, one tenant terminating both
@@ -45,53 +43,46 @@ function storesOn(cloud: IsolatedCloud, clients: Clients) {
   const db = DynamoDBDocumentClient.from(clients.dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const tenantsTable = cloud.tables.TenantsTable as string;
-  const recordsTable = cloud.tables.RecordsTable as string;
-  const bucket = cloud.buckets.DataBucket as string;
-  return {
-    db,
-    tenants: new DynamoTenantStore(db, tenantsTable),
-    terminations: new DynamoTerminationStore(db, tenantsTable),
-    data: new TenantDataStore(db, recordsTable, clients.s3, bucket),
-    records: new DynamoRecordStore(db, recordsTable),
-    sweep: sweepStores(cloud, clients.s3, clients.dynamodb),
-  };
+  return { db, ...storesOf(cloud, db, clients.s3), sweep: sweepStores(cloud, clients.s3, clients.dynamodb) };
 }
 
 async function seed(cloud: IsolatedCloud): Promise<void> {
   const stores = storesOn(cloud, cloud.clients);
   for (const id of [LEAVING, STAYING]) {
-    await stores.tenants.create(
-      {
-        id,
-        name: id,
-        modules: ['ciam', 'container-security'],
-        maxUsers: 100,
-        region: 'DE',
-        openedAt: at(-200).toISOString(),
-        createdAt: at(-200).toISOString(),
-        status: 'active',
-        terminations: {},
-      },
-      { keyId: `key-${id}`, keyHash: hashApiKey(`cdl_${id}`), createdAt: at(-200).toISOString() },
-    );
+    const tenant: Tenant = {
+      id,
+      name: id,
+      modules: ['ciam', 'container-security'],
+      maxUsers: 100,
+      region: 'DE',
+      openedAt: at(-200).toISOString(),
+      createdAt: at(-200).toISOString(),
+      status: 'active',
+      terminations: {},
+      hostingServices: ['cvm'],
+    };
+    await stores.tenants.create(tenant, {
+      keyId: `key-${id}`,
+      keyHash: hashApiKey(`cdl_${id}`),
+      createdAt: at(-200).toISOString(),
+    });
     for (const age of [1, 20, 100, 170]) {
       for (const [n, type] of TYPES.entries()) {
         const occurredAt = at(-age);
         const category = categoryOf(type);
         const record = {
-          tenantId: id,
           id: `r-${age}-${n}`,
           type,
           category: category.id,
-          module: category.module,
+          module: category.module as ModuleId,
           occurredAt,
           fields: ownFields(type, { userId: `u-${age}`, appId: `app-${age}`, serverId: `s-${age}` }),
-          policyVersion: POLICY_VERSION,
-          deadline: captureDeadline(category.id, occurredAt),
-          capturedAt: occurredAt,
         };
-        await stores.records.capture(record, directoryChangeOf(record));
+        // Captured at its own time, as capture stores it.
+        await captureRecords(
+          { tenant, records: [record] },
+          { ...stores, qTokenHashKey: async () => 'faults-hash-key', now: () => occurredAt },
+        );
       }
     }
   }
@@ -135,10 +126,11 @@ async function life(fault?: Fault) {
           { tenantId: LEAVING, module, requestedAt: T0.toISOString() },
           {
             tenants: faulty.tenants,
-            terminations: faulty.terminations,
+            jobs: faulty.terminations,
             data: faulty.data,
+            objects: faulty.objects,
             now: () => at(0.01),
-            captureSettleMs: 0,
+            lateWriterMs: 0,
             remainingMs: () => 60_000,
           },
         );

@@ -8,15 +8,14 @@ import formats from 'ajv-formats';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '#local/ports';
-import { DynamoRecordStore } from '#store/records';
-import { DynamoStatsStore } from '#store/stats';
 import { DynamoTenantStore } from '#store/tenants';
 import { type ApiResponse, apiEvent, lambdaContext, readResponse } from '#test/api-events';
 import { type Api, capture, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
+import { aggregationDeps, captureDeps } from '#test/stores';
 import { runSweep, sweepStores } from '#test/sweep';
-import { aggregateTenantDay } from '../../functions/aggregateDailyStats/aggregate.ts';
+import { aggregateTenantDay } from '../../functions/aggregateTenantDay/aggregate.ts';
 import { captureHttpHandler } from '../../functions/captureEvents/http.ts';
 import { handler as health } from '../../functions/health/handler.ts';
 
@@ -91,10 +90,8 @@ describe('the OpenAPI document', () => {
     );
     const unavailable = captureHttpHandler(
       {
+        ...captureDeps(cloud, deadDb),
         tenants: new DynamoTenantStore(deadDb, 'none'),
-        records: new DynamoRecordStore(deadDb, 'none'),
-        qTokenHashKey: async () => 'k',
-        now: () => new Date(),
       },
       new Logger({ logLevel: 'SILENT' }),
     );
@@ -105,18 +102,18 @@ describe('the OpenAPI document', () => {
       tenant.apiKey,
       validRecord('user.registered', { occurredAt: `${yesterday}T12:00:00Z` }),
     );
-    const docDb = DynamoDBDocumentClient.from(cloud.clients.dynamodb, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    await aggregateTenantDay(tenant.id, yesterday, {
-      tenants: new DynamoTenantStore(docDb, cloud.tables.TenantsTable as string),
-      stats: new DynamoStatsStore(docDb, cloud.tables.RecordsTable as string),
-      now: () => new Date(),
-    });
+    await aggregateTenantDay(tenant.id, yesterday, aggregationDeps(cloud));
     const stats = (route: string, query: Record<string, string>, key = tenant.apiKey) =>
       api.statsApi({ method: 'GET', route, query, headers: { authorization: `Bearer ${key}` } });
     const today = new Date().toISOString().slice(0, 10);
 
+    const erasureByBody = (body: object, key = tenant.apiKey) =>
+      api.erasureApi({
+        method: 'POST',
+        route: '/v1/erasures',
+        headers: { authorization: `Bearer ${key}` },
+        body,
+      });
     const tenantRoute = (
       method: string,
       route: string,
@@ -147,6 +144,53 @@ describe('the OpenAPI document', () => {
             lambdaContext(),
           ),
         ),
+      'POST /v1/events 409': async () => {
+        const first = validRecord('user.login');
+        await capture(api, tenant.apiKey, first);
+        return capture(api, tenant.apiKey, {
+          ...first,
+          occurredAt: new Date(Date.now() - 60_000).toISOString(),
+        });
+      },
+      'POST /v1/erasures 202': () => erasureByBody({ userId: 'a/b' }),
+      'POST /v1/erasures 400': () => erasureByBody({ userId: 'a', extra: true }),
+      'POST /v1/erasures 401': () => erasureByBody({ userId: 'a' }, 'cdl_wrong'),
+      'POST /v1/erasures 410': () => erasureByBody({ userId: 'a' }, terminated.apiKey),
+      'POST /v1/erasures 415': () =>
+        api.erasureApi({
+          method: 'POST',
+          route: '/v1/erasures',
+          headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'text/plain' },
+          body: 'userId=a',
+        }),
+      'PUT /v1/tenants/{id}/hosting/{service} 200': () =>
+        tenantRoute('PUT', '/v1/tenants/{id}/hosting/{service}', { id: tenant.id, service: 'ecm' }),
+      'PUT /v1/tenants/{id}/hosting/{service} 401': () =>
+        tenantRoute(
+          'PUT',
+          '/v1/tenants/{id}/hosting/{service}',
+          { id: tenant.id, service: 'ecm' },
+          {
+            authorization: 'Bearer x',
+          },
+        ),
+      'PUT /v1/tenants/{id}/hosting/{service} 404': () =>
+        tenantRoute('PUT', '/v1/tenants/{id}/hosting/{service}', { id: tenant.id, service: 'mainframe' }),
+      'DELETE /v1/tenants/{id}/hosting/{service} 200': async () => {
+        const hosted = await createTenant(api, { modules: ['ciam', 'container-security'] });
+        return tenantRoute('DELETE', '/v1/tenants/{id}/hosting/{service}', { id: hosted.id, service: 'cvm' });
+      },
+      'DELETE /v1/tenants/{id}/hosting/{service} 401': () =>
+        tenantRoute(
+          'DELETE',
+          '/v1/tenants/{id}/hosting/{service}',
+          { id: tenant.id, service: 'cvm' },
+          {
+            authorization: 'Bearer x',
+          },
+        ),
+      'DELETE /v1/tenants/{id}/hosting/{service} 404': () =>
+        tenantRoute('DELETE', '/v1/tenants/{id}/hosting/{service}', { id: 'missing', service: 'cvm' }),
       'POST /v1/users/{userId}/erasure 202': () =>
         api.erasureApi({
           method: 'POST',

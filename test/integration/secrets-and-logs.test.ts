@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '#shared/auth/api-keys';
 import { lambdaContext } from '#test/api-events';
@@ -9,6 +9,7 @@ import {
   bucketListing,
   capture,
   createTenant,
+  loadEraseUser,
   loadHttpFunctions,
   loadTerminateAccount,
   OPERATOR_KEY,
@@ -38,10 +39,11 @@ describe('secrets and logs', () => {
     cloud.destroy();
   });
 
-  /** Delivers what is on the termination queue to terminateAccount, as the SQS event source would. */
-  async function deliverHooks(): Promise<number> {
-    const terminateAccount = await loadTerminateAccount();
-    const queue = cloud.queues.TerminationQueue as { url: string; arn: string };
+  /** Delivers what is on a queue to its consumer, as the SQS event source would. */
+  async function deliver(
+    queue: { url: string; arn: string },
+    consumer: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  ): Promise<number> {
     let delivered = 0;
     for (;;) {
       const { Messages = [] } = await cloud.clients.sqs.send(
@@ -61,7 +63,7 @@ describe('secrets and logs', () => {
           awsRegion: 'eu-central-1',
         })),
       } as SQSEvent;
-      expect((await terminateAccount(event)).batchItemFailures).toEqual([]);
+      expect((await consumer(event)).batchItemFailures).toEqual([]);
       delivered += Messages.length;
     }
   }
@@ -108,7 +110,7 @@ describe('secrets and logs', () => {
       headers: { authorization: `Bearer ${tenant.apiKey}` },
     });
     expect(erasure.status).toBe(202);
-    expect(await deliverHooks()).toBe(1);
+    expect(await deliver(cloud.queues.ErasureQueue as never, await loadEraseUser())).toBe(1);
     const terminated = await api.tenantsApi({
       method: 'POST',
       route: '/v1/tenants/{id}/termination',
@@ -117,7 +119,7 @@ describe('secrets and logs', () => {
       body: { modules: ['ciam', 'container-security'] },
     });
     expect(terminated.status).toBe(202);
-    expect(await deliverHooks()).toBe(2);
+    expect(await deliver(cloud.queues.TerminationQueue as never, await loadTerminateAccount())).toBe(2);
     const { handler: sweep } = await import('../../functions/sweepExpired/handler.ts');
     await (sweep as unknown as (e: unknown, c: Context) => Promise<unknown>)(
       {},

@@ -1,4 +1,4 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsPoller } from '#local/sqs-consumer';
 import { type Api, capture, createTenant, loadHttpFunctions, loadStatsFunctions } from '#test/functions';
@@ -114,7 +114,7 @@ describe('console statistics over a 35-day history', () => {
     expect(await snapshot(yesterday)).toEqual(before);
   });
 
-  it('retries a failing job alone: a poison message does not hold back the others', async () => {
+  it('sends a job that can never run straight to the DLQ, without holding back the others', async () => {
     const queue = cloud.queues.StatsQueue as { url: string };
     await cloud.clients.sqs.send(
       new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"tenant":"?"}' }),
@@ -122,7 +122,18 @@ describe('console statistics over a 35-day history', () => {
     await stats.enqueue({ date: yesterday, tenantIds: [tenant.id] });
     const first = await poller.pollOnce(1);
     const second = first.received < 2 ? await poller.pollOnce(1) : { received: 0, deleted: 0, retried: 0 };
-    expect(first.deleted + second.deleted).toBe(1);
-    expect(first.retried + second.retried).toBe(1);
+    // Both settled at once: the good job done, the poison one moved to the DLQ (no futile retries).
+    expect(first.deleted + second.deleted).toBe(2);
+    expect(first.retried + second.retried).toBe(0);
+    const dlq = cloud.queues.StatsDLQ as { url: string };
+    const { Messages = [] } = await cloud.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlq.url,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    expect(Messages.map((m) => m.Body)).toEqual(['{"tenant":"?"}']);
+    expect(Messages[0]?.MessageAttributes?.reason?.StringValue).toMatch(/tenantId/);
   });
 });

@@ -2,15 +2,14 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localClients } from '#local/cloud';
-import { captureDeadline, DAY_MS } from '#policy/index';
+import { captureDeadline, DAY_MS, dayDueWindow, storedDeadline } from '#policy/index';
 import { DynamoDueIndex } from '#store/due-index';
-import { storedDeadline } from '#store/expiry';
-import { dueKey } from '#store/record-keys';
+import { dayBucketKey, dueKey } from '#store/keys';
 import { newRun, type SweepRun } from '#store/sweeps';
-import { TenantDataStore } from '#store/tenant-data';
 import { lambdaContext } from '#test/api-events';
 import { type Api, bucketListing, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
+import { storesOf } from '#test/stores';
 import { documentClient, recordsListing, runSweep, storeHistory, sweepStores } from '#test/sweep';
 import { terminationStatus } from '../../functions/tenantsApi/terminations.ts';
 
@@ -72,8 +71,14 @@ describe('sweep runs', () => {
       const big = (await runSweep(sweepStores(large), sweepAt)) as SweepRun;
       expect(small.deleted).toEqual({ 'admin-action-log': 120 });
       expect(big.deleted).toEqual({ 'admin-action-log': 120 });
-      // Exactly the due entries are read: none of the unexpired ones, in either table.
-      expect(small.scannedCount).toBe(120);
+      // Exactly the due records are read, with the due-index buckets that file them (one per day):
+      // none of the unexpired ones, in either table.
+      const dueDays = new Set(
+        Array.from({ length: 120 }, (_, i) =>
+          new Date(sweepAt.getTime() - 181 * DAY_MS - i * MINUTE).toISOString().slice(0, 10),
+        ),
+      );
+      expect(small.scannedCount).toBe(120 + dueDays.size);
       expect(big.scannedCount).toBe(small.scannedCount);
       expect(big.readUnits).toBe(small.readUnits);
       const left = await recordsListing(large);
@@ -123,29 +128,36 @@ describe('sweep runs', () => {
   it('files an entry under the deadline the policy gives, instead of deleting it early', async () => {
     const db = documentClient(cloud);
     const occurredAt = future(300);
-    const pk = `T#${tenantId}#${occurredAt.toISOString().slice(0, 10)}#0`;
-    const sk = 'admin-action-log#filed-too-early';
-    // Written under an older, shorter policy: the index says 90 days, the policy now says 180.
+    const day = occurredAt.toISOString().slice(0, 10);
+    await storeHistory(cloud, tenantId, [{ type: 'admin.action', occurredAt }], {
+      idPrefix: 'filed-too-early',
+    });
+    const sk = 'filed-too-early-0';
+    // Filed under an older, shorter policy: the index says 90 days, the policy now says 180.
+    const key = dayBucketKey(tenantId, 'admin-action-log', day);
     const wrongDeadline = new Date(occurredAt.getTime() + 90 * DAY_MS);
     await db.send(
       new PutCommand({
         TableName: cloud.tables.RecordsTable,
         Item: {
-          pk,
-          sk,
+          ...key,
+          kind: 'day-bucket',
+          bucketCategory: 'admin-action-log',
+          day,
           tenantId,
-          category: 'admin-action-log',
-          occurredAt: occurredAt.toISOString(),
-          ...dueKey(wrongDeadline, pk, sk),
+          ...dueKey(wrongDeadline, key),
         },
       }),
     );
     const run = (await runSweep(sweepStores(cloud), new Date(wrongDeadline.getTime() + DAY_MS))) as SweepRun;
     expect(run.refiled).toBe(1);
-    const item = (await recordsListing(cloud)).find((i) => i.sk === sk);
+    expect((await recordsListing(cloud)).find((i) => i.sk === sk)).toBeDefined();
+    const bucket = (await recordsListing(cloud)).find((i) => i.pk === key.pk && i.sk === key.sk);
     const policyDeadline = captureDeadline('admin-action-log', occurredAt) as Date;
-    expect(item?.dueSk).toBe(dueKey(policyDeadline, pk, sk).dueSk);
-    expect(item?.expiresAt).toBe(Math.ceil(policyDeadline.getTime() / 1000));
+    const window = dayDueWindow('admin-action-log', day) as { from: Date };
+    expect(bucket?.dueSk).toBe(dueKey(window.from, key).dueSk);
+    // No TTL on the record: nothing but the sweep, asking the policy, ever deletes it.
+    expect((await recordsListing(cloud)).find((i) => i.sk === sk)).not.toHaveProperty('expiresAt');
     // ...and deletes it once that deadline has passed.
     const later = (await runSweep(
       sweepStores(cloud),
@@ -156,12 +168,7 @@ describe('sweep runs', () => {
   });
 
   it('keeps the entry of an object S3 refused to delete, counts the failure, and deletes it next run', async () => {
-    const data = new TenantDataStore(
-      documentClient(cloud),
-      cloud.tables.RecordsTable as string,
-      cloud.clients.s3,
-      cloud.buckets.DataBucket as string,
-    );
+    const data = storesOf(cloud).objects;
     const createdAt = future(-1);
     const deleteAt = captureDeadline('deletion-receipt', createdAt) as Date;
     for (const n of [1, 2, 3]) {
@@ -282,7 +289,7 @@ describe('sweep runs', () => {
     const completedAt = new Date('2026-01-10T00:00:00.000Z');
     const receiptKey = `receipts/${tenantId}/old.json`;
     const deps = {
-      terminations: {
+      jobs: {
         jobs: async () => [
           {
             tenantId,

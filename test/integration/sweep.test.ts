@@ -1,22 +1,12 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveDeletionDate, DAY_MS, fixedDays, POLICY } from '#policy/index';
-import { storedDeadline } from '#store/expiry';
+import { archiveDeletionDate, DAY_MS, fixedDays, POLICY, storedDeadline } from '#policy/index';
 import type { SweepRun } from '#store/sweeps';
-import { TenantDataStore } from '#store/tenant-data';
-import { DynamoTenantStore } from '#store/tenants';
-import { DynamoTerminationStore } from '#store/terminations';
 import { bucketListing, createTenant, loadHttpFunctions } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { prng } from '#test/prng';
-import {
-  documentClient,
-  recordsListing,
-  runSweep,
-  type StoredItem,
-  storeHistory,
-  sweepStores,
-} from '#test/sweep';
+import { terminateDeps } from '#test/stores';
+import { recordsListing, runSweep, type StoredItem, storeHistory, sweepStores } from '#test/sweep';
 import { terminate } from '../../functions/terminateAccount/terminate.ts';
 
 const MINUTE = 60_000;
@@ -83,11 +73,17 @@ describe('sweepExpired over 400 simulated days', () => {
         { type: 'admin.action', occurredAt: at() },
         { type: random.pick(['user.login', 'api.invocation']), occurredAt: at() },
       );
-      // Deleted users leave markers (30 days) from the last 40 days.
-      if (day <= 40)
-        ciamHistory.push({ type: 'user.deleted', occurredAt: at(), fields: { userId: `gone-${day}` } });
-      // The security tenant's history is sparser: termination reads every partition of every day.
-      if (day % 6 === 0 && daysBefore(day, 24) < terminatedAt) {
+      // Deleted applications leave markers (30 days) from the last 40 days.
+      if (day <= 40) {
+        ciamHistory.push({
+          type: 'app.created',
+          occurredAt: daysBefore(day + 1),
+          fields: { appId: `gone-${day}` },
+        });
+        ciamHistory.push({ type: 'app.deleted', occurredAt: at(), fields: { appId: `gone-${day}` } });
+      }
+      // The security tenant's history is sparser, yet archived in many objects (one per deletion window).
+      if (daysBefore(day, 24) < terminatedAt) {
         for (const type of [
           'security.asset',
           random.pick(['security.container_event', 'security.business_report']),
@@ -111,23 +107,13 @@ describe('sweepExpired over 400 simulated days', () => {
       security.id,
       securityHistory.filter((r) => r.occurredAt < terminatedAt),
     );
-    const db = documentClient(cloud);
-    const data = new TenantDataStore(
-      db,
-      cloud.tables.RecordsTable as string,
-      cloud.clients.s3,
-      cloud.buckets.DataBucket as string,
-    );
     const outcome = await terminate(
       { tenantId: security.id, module: 'container-security', requestedAt: terminatedAt.toISOString() },
-      {
-        tenants: new DynamoTenantStore(db, cloud.tables.TenantsTable as string),
-        terminations: new DynamoTerminationStore(db, cloud.tables.TenantsTable as string),
-        data,
+      terminateDeps(cloud, {
         now: () => new Date(terminatedAt.getTime() + MINUTE),
-        captureSettleMs: 0,
+        lateWriterMs: 0,
         remainingMs: () => 600_000,
-      },
+      }),
     );
     expect(outcome).toBe('completed');
     for (const object of await bucketListing(cloud, 'archives/')) {

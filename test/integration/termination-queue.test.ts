@@ -6,6 +6,7 @@ import {
   bucketListing,
   capture,
   createTenant,
+  loadEraseUser,
   loadHttpFunctions,
   loadTerminateAccount,
   OPERATOR_KEY,
@@ -14,7 +15,7 @@ import { type IsolatedCloud, isolatedCloud, queueDepth } from '#test/local-cloud
 import { validRecord } from '#test/records';
 
 // The termination hook path as deployed: the API sends hooks, the SQS consumer settles each message
-// alone, and a poison message ends in the DLQ after maxReceiveCount without holding back the others.
+// alone, and a poison message goes to the DLQ at once without holding back the others.
 describe('the termination queue', () => {
   let cloud: IsolatedCloud;
   let api: Api;
@@ -61,14 +62,26 @@ describe('the termination queue', () => {
       reportBatchItemFailures: true,
       invoke: await loadTerminateAccount(),
     });
+    // Erasure requests have a queue and consumer of their own.
+    const erasures = cloud.queues.ErasureQueue as { url: string; arn: string };
+    const erasurePoller = new SqsPoller(cloud.clients.sqs, {
+      queueUrl: erasures.url,
+      queueArn: erasures.arn,
+      region: 'eu-central-1',
+      batchSize: 1,
+      reportBatchItemFailures: true,
+      invoke: await loadEraseUser(),
+    });
     const depth = (url: string) => queueDepth(cloud, url);
     poller.start();
+    erasurePoller.start();
     const deadline = Date.now() + 45_000;
-    while ((await depth(dlq.url)) === 0 || (await depth(queue.url)) > 0) {
+    while ((await depth(dlq.url)) === 0 || (await depth(queue.url)) > 0 || (await depth(erasures.url)) > 0) {
       if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     await poller.stop();
+    await erasurePoller.stop();
 
     const { Messages = [] } = await cloud.clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }),
@@ -86,7 +99,7 @@ describe('the termination queue', () => {
       receipts: [{ module: 'ciam', tenantId: tenant.id }],
     });
     expect(await bucketListing(cloud, `receipts/${tenant.id}/`)).toHaveLength(1);
-    // The erasure went through the same consumer.
+    // The erasure went through its own consumer.
     expect(await bucketListing(cloud, erasure.body.receipt)).toHaveLength(1);
   });
 });

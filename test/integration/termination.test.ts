@@ -1,9 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, POLICY_VERSION } from '#policy/index';
-import { TenantDataStore } from '#store/tenant-data';
-import { DynamoTenantStore } from '#store/tenants';
-import { DynamoTerminationStore } from '#store/terminations';
 import {
   type Api,
   bucketListing,
@@ -15,6 +12,7 @@ import {
 } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
+import { aggregationDeps, eraseDeps, terminateDeps } from '#test/stores';
 import { terminate } from '../../functions/terminateAccount/terminate.ts';
 
 const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
@@ -83,18 +81,7 @@ describe('termination', () => {
   beforeAll(async () => {
     cloud = await isolatedCloud();
     api = await loadHttpFunctions(cloud);
-    const db = DynamoDBDocumentClient.from(cloud.clients.dynamodb, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    const tenantsTable = cloud.tables.TenantsTable as string;
-    deps = {
-      tenants: new DynamoTenantStore(db, tenantsTable),
-      terminations: new DynamoTerminationStore(db, tenantsTable),
-      data: new TenantDataStore(db, records(), cloud.clients.s3, cloud.buckets.DataBucket as string),
-      now: () => new Date(),
-      captureSettleMs: 200,
-      remainingMs: () => 60_000,
-    };
+    deps = terminateDeps(cloud, { lateWriterMs: 200 });
   });
   afterAll(() => cloud.destroy());
 
@@ -112,7 +99,15 @@ describe('termination', () => {
     // sweep; everything else left is a record the policy keeps past termination.
     const objectsPk = `T#${tenant.id}#OBJECTS`;
     const entries = items.filter((i) => i.pk.S === objectsPk);
-    const left = items.filter((i) => i.pk.S !== objectsPk);
+    // The day buckets that file what is kept for the sweep stay too, and only theirs.
+    const registryPk = `T#${tenant.id}#DAYS`;
+    const buckets = items.filter((i) => i.pk.S === registryPk);
+    expect([...new Set(buckets.map((b) => b.bucketCategory?.S))].sort()).toEqual([
+      'admin-action-log',
+      'product-configuration-data',
+      'version-management-data',
+    ]);
+    const left = items.filter((i) => i.pk.S !== objectsPk && i.pk.S !== registryPk);
     const categories = left.map((i) => i.category.S).sort();
     expect([...new Set(categories)].sort()).toEqual([
       'admin-action-log',
@@ -200,23 +195,26 @@ describe('termination', () => {
     const crashing = await leavingTenant(['ciam']);
 
     let budget = 0;
-    const flaky = new Proxy(deps.data, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          if (budget-- <= 0) throw new Error('injected crash');
-          return value.apply(target, args);
-        };
-      },
-    });
+    // Every I/O step of the job's data and objects (archives, receipts) can be the last one.
+    const flaky = <T extends object>(store: T) =>
+      new Proxy(store, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            if (budget-- <= 0) throw new Error('injected crash');
+            return value.apply(target, args);
+          };
+        },
+      });
+    const crashingStores = { data: flaky(deps.data), objects: flaky(deps.objects) };
     let outcome: string | undefined;
     for (let crashes = 0; outcome !== 'completed'; crashes++) {
       budget = crashes; // a crash after 0, 1, 2, … successful I/O steps, on every redelivery
-      outcome = await run(crashing.id, 'ciam', crashing.requestedAt, { data: flaky }).catch(() => 'crashed');
+      outcome = await run(crashing.id, 'ciam', crashing.requestedAt, crashingStores).catch(() => 'crashed');
       // A crashed run's lease lapses before the message comes back.
-      const job = await deps.terminations.job(crashing.id, 'ciam');
-      if (job?.leaseUntil) await deps.terminations.save({ ...job, leaseUntil: new Date(0).toISOString() });
+      const job = await deps.jobs.job(crashing.id, 'ciam');
+      if (job?.leaseUntil) await deps.jobs.save({ ...job, leaseUntil: new Date(0).toISOString() });
       expect(crashes).toBeLessThan(200);
     }
     const normalise = (items: string[], id: string) =>
@@ -225,7 +223,7 @@ describe('termination', () => {
           i
             .replaceAll(id, 'T')
             .replace(
-              /"(requestedAt|capturedAt|occurredAt|deadline|dueSk|duePk|expiresAt|id|sk|pk)":\{"[SN]":"[^"]*"\}/g,
+              /"(requestedAt|capturedAt|occurredAt|deadline|dueSk|duePk|dayPk|daySk|fingerprint|expiresAt|id|sk|pk)":\{"[SN]":"[^"]*"\}/g,
               '',
             ),
         )
@@ -249,12 +247,12 @@ describe('termination', () => {
     const steady = await leavingTenant(['ciam']);
     expect(await run(steady.id, 'ciam', steady.requestedAt)).toBe('completed');
     const slow = await leavingTenant(['ciam']);
-    // Each invocation has time for two chunks only (a chunk spans many small partitions).
+    // Each invocation has time for one chunk only (a chunk spans many small partitions).
     let outcome: string | undefined;
     let invocations = 0;
     while (outcome !== 'completed') {
       invocations++;
-      let left = 3;
+      let left = 2;
       outcome = await run(slow.id, 'ciam', slow.requestedAt, {
         remainingMs: () => (left-- > 0 ? 60_000 : 1_000),
       });
@@ -301,20 +299,30 @@ describe('termination', () => {
               DynamoDBDocumentClient.from(cloud.clients.dynamodb),
               records(),
             );
-            await store.capture(
-              {
-                tenantId: tenant.id,
-                id: 'late-1',
-                type: 'user.login',
-                category: 'user-operation-log',
-                module: 'ciam',
-                occurredAt: new Date(),
-                fields: { userId: 'late' },
-                policyVersion: POLICY_VERSION,
-                deadline: null,
-                capturedAt: new Date(),
-              },
-              undefined,
+            const at = new Date();
+            await store.storeAll(
+              [
+                {
+                  tenantId: tenant.id,
+                  id: 'late-1',
+                  type: 'user.login',
+                  category: 'user-operation-log',
+                  module: 'ciam',
+                  occurredAt: at,
+                  fields: { userId: 'late' },
+                  fingerprint: 'late',
+                  policyVersion: POLICY_VERSION,
+                  capturedAt: at,
+                },
+              ],
+              [
+                {
+                  tenantId: tenant.id,
+                  day: at.toISOString().slice(0, 10),
+                  due: null,
+                  policyVersion: POLICY_VERSION,
+                },
+              ],
             );
           }
           return result;
@@ -325,7 +333,7 @@ describe('termination', () => {
     expect(injected).toBe(true);
     const left = (await itemsOf(tenant.id))
       .map((i) => JSON.parse(i))
-      .filter((i) => i.pk.S !== `T#${tenant.id}#OBJECTS`)
+      .filter((i) => i.pk.S !== `T#${tenant.id}#OBJECTS` && i.kind?.S !== 'day-bucket')
       .map((i) => i.category.S);
     expect(new Set(left)).toEqual(new Set(['admin-action-log']));
   });
@@ -344,16 +352,8 @@ describe('termination', () => {
         validRecord('admin.action', { occurredAt: at(6) }),
       ],
     });
-    const db = DynamoDBDocumentClient.from(cloud.clients.dynamodb, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    const { aggregateTenantDay } = await import('../../functions/aggregateDailyStats/aggregate.ts');
-    const { DynamoStatsStore } = await import('#store/stats');
-    await aggregateTenantDay(tenant.id, day, {
-      tenants: deps.tenants,
-      stats: new DynamoStatsStore(db, records()),
-      now: () => new Date(),
-    });
+    const { aggregateTenantDay } = await import('../../functions/aggregateTenantDay/aggregate.ts');
+    await aggregateTenantDay(tenant.id, day, aggregationDeps(cloud));
     const stats = async () =>
       (
         await api.statsApi({
@@ -373,10 +373,16 @@ describe('termination', () => {
       headers: { authorization: `Bearer ${tenant.apiKey}` },
     });
     expect(requested.status).toBe(202);
-    const { eraseUser } = await import('../../functions/terminateAccount/erase.ts');
-    const hook = { tenantId: tenant.id, userId: 'erase-me', requestedAt: requested.body.requestedAt };
-    expect(await eraseUser(hook, deps)).toBe('completed');
-    expect(await eraseUser(hook, deps)).toBe('already-completed');
+    const { eraseUser } = await import('../../functions/eraseUser/erase.ts');
+    const hook = {
+      kind: 'erasure' as const,
+      erasureId: requested.body.erasureId,
+      tenantId: tenant.id,
+      userId: 'erase-me',
+      requestedAt: requested.body.requestedAt,
+    };
+    expect(await eraseUser(hook, eraseDeps(cloud))).toBe('completed');
+    expect(await eraseUser(hook, eraseDeps(cloud))).toBe('already-completed');
 
     const everything = (await itemsOf(tenant.id)).join('\n');
     expect(everything).not.toContain('erase-me');

@@ -3,14 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   archiveDeletionDate,
   DAY_MS,
+  isExpired,
   listCategories,
   POLICY,
+  readable,
   retentionDeadline,
   ruleOf,
+  storedDeadline,
   sweepCutoff,
   ttlEpochSeconds,
 } from '#policy/index';
-import { isExpired, readable, storedDeadline } from '#store/expiry';
 
 // For random records and random clocks: a record is never readable at or after its deadline, and no
 // deadline the reads and the sweep act on ever falls before the minimum retention the policy promises.

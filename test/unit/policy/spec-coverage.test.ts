@@ -151,10 +151,13 @@ describe('the declarations hold together', () => {
     for (const id of Object.keys(POLICY.operational)) expect(categoryIds).not.toContain(id);
   });
 
-  it('gives every operational record a reason and a fixed time, since none is kept while in use', () => {
+  it('gives every operational record a reason and a fixed time, but the idempotency keys of live data', () => {
+    // An idempotency key stands for an event of live data (an application's creation or deletion):
+    // it must refuse a resent id for as long as the data may be in use, so it is kept until termination.
+    const untilTermination = ['idempotency-key'];
     for (const [id, d] of Object.entries(POLICY.operational)) {
       expect(d.reason.length, id).toBeGreaterThan(0);
-      expect(d.rule.kind, id).toBe('fixed');
+      expect(d.rule.kind, id).toBe(untilTermination.includes(id) ? 'untilTermination' : 'fixed');
     }
     expect(POLICY.operational['deletion-receipt']).toMatchObject({
       storage: 's3',

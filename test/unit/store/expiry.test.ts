@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { archiveDeletionDate, captureDeadline, DAY_MS } from '#policy/index';
-import { isExpired, readable, storedDeadline } from '#store/expiry';
+import {
+  archiveDeletionDate,
+  captureDeadline,
+  DAY_MS,
+  isExpired,
+  readable,
+  storedDeadline,
+} from '#policy/index';
 
 const t0 = new Date('2027-02-01T08:00:00.000Z');
 const at = (days: number, ms = 0) => new Date(t0.getTime() + days * DAY_MS + ms);

@@ -1,4 +1,6 @@
-import { archiveDeletionDate, declarationOf, retentionDeadline } from '#policy/index';
+import { declarationOf } from './catalog.ts';
+import { dayDueWindow } from './lifecycle.ts';
+import { archiveDeletionDate, retentionDeadline } from './retention.ts';
 
 /** A stored item; its deadline follows from `category`, `occurredAt` and, if archived, `terminatedAt`. */
 type StoredItem = object;
@@ -18,7 +20,10 @@ const isDeclared = (id: string) => {
  * The policy decides, not a date stamped at write time, so reads and the sweep agree with it.
  */
 export function storedDeadline(item: StoredItem): Date | null {
-  const { category, occurredAt, terminatedAt } = item as Record<string, unknown>;
+  const { category, occurredAt, terminatedAt, kind, bucketCategory, day } = item as Record<string, unknown>;
+  // A day bucket of the sweep's index is needed until the last of its day's records is due.
+  if (kind === 'day-bucket' && typeof bucketCategory === 'string' && typeof day === 'string')
+    return isDeclared(bucketCategory) ? (dayDueWindow(bucketCategory, day)?.to ?? null) : null;
   if (typeof category !== 'string' || typeof occurredAt !== 'string' || !isDeclared(category)) return null;
   const recordTime = new Date(occurredAt);
   if (Number.isNaN(recordTime.getTime())) return null;

@@ -1,0 +1,135 @@
+import { POLICY_VERSION } from '#policy/index';
+import { finishPending, handOver, walkPass } from '#shared/jobs/walk';
+import { type ErasureRequest, PoisonMessage, subjectOf } from '#shared/messages';
+import { erasureReceiptKey, statsPartition, userStatKey } from '#store/keys';
+import type {
+  ErasureJob,
+  ErasureJobs,
+  Item,
+  ItemKey,
+  ObjectArchive,
+  Partition,
+  TenantData,
+  TenantStore,
+} from '#store/ports';
+
+export interface EraseDeps {
+  tenants: TenantStore;
+  jobs: ErasureJobs;
+  data: TenantData;
+  objects: ObjectArchive;
+  now: () => Date;
+  remainingMs: () => number;
+}
+
+export type ErasureOutcome = 'completed' | 'already-completed' | 'continue' | 'busy';
+
+/**
+ * Erases one user of a tenant for one request: every record carrying the user id, the user's
+ * statistics state, and the user's place in the recent-user lists of stored statistics (the counts
+ * stay: they hold no one). Resumable like a termination (the shared job skeleton). Administrator
+ * action logs carry no end-user id (they name cloud accounts) and keep to their own deadline.
+ */
+export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promise<ErasureOutcome> {
+  const tenant = await deps.tenants.get(request.tenantId);
+  if (!tenant)
+    throw new PoisonMessage(`erasure request for tenant ${request.tenantId}, which does not exist`);
+  let job = await deps.jobs.job(request.tenantId, request.erasureId);
+  if (!job) {
+    job = {
+      tenantId: request.tenantId,
+      erasureId: request.erasureId,
+      subject: subjectOf(request.tenantId, request.userId),
+      status: 'running',
+      requestedAt: request.requestedAt,
+      erased: {},
+      checkpoint: { pass: 1 },
+    };
+    await deps.jobs.save(job);
+  }
+  if (job.status === 'completed') return 'already-completed';
+  const now = deps.now();
+  if (!(await deps.jobs.lease(job, now, new Date(now.getTime() + deps.remainingMs())))) return 'busy';
+  const current = job;
+  const save = () => deps.jobs.save(current);
+  const walk = { data: deps.data, save, remainingMs: deps.remainingMs };
+  current.checkpoint ??= { pass: 1 };
+  await finishPending(current, walk);
+
+  if (current.checkpoint?.pass === 1) {
+    const stats = statsPartition(request.tenantId);
+    const partitions: Partition[] = [
+      ...(await deps.data.partitions(request.tenantId, 'ciam')).filter((p) => p.holds === 'records'),
+      { pk: stats, holds: 'module' },
+    ];
+    const act = async (items: Item[], partition: Partition): Promise<ItemKey[]> => {
+      if (partition.pk === stats) {
+        await scrubStatistics(items, request.userId, deps.data);
+        return [];
+      }
+      const carrying = items.filter(
+        (item) => (item.data as { userId?: unknown } | undefined)?.userId === request.userId,
+      );
+      for (const item of carrying)
+        current.erased[String(item.category)] = (current.erased[String(item.category)] ?? 0) + 1;
+      return carrying.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+    };
+    if (
+      (await walkPass(current as ErasureJob & { checkpoint: object }, partitions, act, walk)) === 'continue'
+    ) {
+      await handOver(current, save);
+      return 'continue';
+    }
+  }
+  // The user's own entry: the statistics' per-user state.
+  current.pending = [userStatKey(request.tenantId, request.userId)];
+  await save();
+  await finishPending(current, walk);
+  await complete(current, deps);
+  return 'completed';
+}
+
+async function complete(job: ErasureJob, deps: EraseDeps): Promise<void> {
+  const completedAt = deps.now().toISOString();
+  const receiptKey = erasureReceiptKey(job.tenantId, job.erasureId);
+  await deps.objects.putReceipt(
+    job.tenantId,
+    receiptKey,
+    {
+      kind: 'erasure-receipt',
+      tenantId: job.tenantId,
+      erasureId: job.erasureId,
+      subject: job.subject,
+      policyVersion: POLICY_VERSION,
+      requestedAt: job.requestedAt,
+      completedAt,
+      erasedRecords: job.erased,
+      erasedAlso: ['statistical-data (per-user state, recent-user lists)'],
+      keptByDesign: {
+        'admin-action-log': 'names cloud accounts, not end users; kept to its own deadline from each record',
+      },
+    },
+    new Date(completedAt),
+  );
+  Object.assign(job, { status: 'completed', completedAt, receiptKey });
+  delete job.checkpoint;
+  delete job.leaseUntil;
+  await deps.jobs.save(job);
+}
+
+/** Removes the user from the recent-user lists of stored rollups and snapshots (idempotent). */
+async function scrubStatistics(items: Item[], userId: string, data: TenantData): Promise<void> {
+  for (const item of items) {
+    const holder = (item.rollup ?? item.snapshot) as
+      | { recentLogins?: Array<{ userId: string }>; recentRegistrations?: Array<{ userId: string }> }
+      | undefined;
+    if (!holder) continue;
+    const mentions = [holder.recentLogins, holder.recentRegistrations].some((list) =>
+      list?.some((u) => u.userId === userId),
+    );
+    if (!mentions) continue;
+    for (const list of ['recentLogins', 'recentRegistrations'] as const)
+      holder[list] = holder[list]?.filter((u) => u.userId !== userId);
+    await data.replace(item);
+  }
+}

@@ -1,0 +1,139 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, isTransactionCancelled } from './conditions.ts';
+import {
+  ERASURE_JOB_PREFIX,
+  erasureJobKey,
+  type ItemKey,
+  TERMINATION_JOB_PREFIX,
+  tenantKey,
+  terminationJobKey,
+} from './keys.ts';
+import type { ErasureJob, ErasureJobs, TenantStatus, TerminationJob, TerminationJobs } from './ports.ts';
+
+type Stored = Record<string, unknown>;
+const strip = <T>(item: Stored): T => {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+};
+
+/** Jobs kept beside their tenant in the tenants table, with the two things every job needs: a lease and saving. */
+class JobTable<J extends { leaseUntil?: string }> {
+  constructor(
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly table: string,
+    private readonly keyOf: (job: J) => ItemKey,
+    private readonly prefix: string,
+  ) {}
+
+  protected async get(key: ItemKey): Promise<J | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Item ? strip<J>(Item) : undefined;
+  }
+
+  async jobs(tenantId: string): Promise<J[]> {
+    const jobs: J[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': tenantKey(tenantId).pk, ':prefix': this.prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) jobs.push(...(page.Items ?? []).map((item) => strip<J>(item)));
+    return jobs;
+  }
+
+  async lease(job: J, now: Date, until: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.keyOf(job),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
+        }),
+      );
+      job.leaseUntil = until.toISOString();
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async save(job: J): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...this.keyOf(job), ...job } }));
+  }
+}
+
+/** Termination jobs: one per tenant and module. */
+export class DynamoTerminationJobs extends JobTable<TerminationJob> implements TerminationJobs {
+  constructor(db: DynamoDBDocumentClient, table: string) {
+    super(db, table, (job) => terminationJobKey(job.tenantId, job.module), TERMINATION_JOB_PREFIX);
+  }
+
+  job(tenantId: string, module: string): Promise<TerminationJob | undefined> {
+    return this.get(terminationJobKey(tenantId, module));
+  }
+
+  async open(job: TerminationJob, tenantStatus: TenantStatus): Promise<TerminationJob> {
+    const existing = await this.job(job.tenantId, job.module);
+    if (existing) return existing;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: tenantKey(job.tenantId),
+                UpdateExpression:
+                  'SET terminations.#module = if_not_exists(terminations.#module, :at), #status = :status',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#module': job.module, '#status': 'status' },
+                ExpressionAttributeValues: { ':at': job.requestedAt, ':status': tenantStatus },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...terminationJobKey(job.tenantId, job.module), ...job },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return job;
+    } catch (error) {
+      // A concurrent request won: its job is the job.
+      const winner = isTransactionCancelled(error) ? await this.job(job.tenantId, job.module) : undefined;
+      if (winner) return winner;
+      throw error;
+    }
+  }
+}
+
+/** Erasure jobs: one per erasure request. */
+export class DynamoErasureJobs extends JobTable<ErasureJob> implements ErasureJobs {
+  constructor(db: DynamoDBDocumentClient, table: string) {
+    super(db, table, (job) => erasureJobKey(job.tenantId, job.erasureId), ERASURE_JOB_PREFIX);
+  }
+
+  job(tenantId: string, erasureId: string): Promise<ErasureJob | undefined> {
+    return this.get(erasureJobKey(tenantId, erasureId));
+  }
+}
