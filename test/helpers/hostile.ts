@@ -273,6 +273,24 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
     record('user.login', { occurredAt: new Date(Date.now() + 86_400_000).toISOString() }),
   );
   capture('admin action past its 180 days', record('admin.action', { occurredAt: '2020-01-01T00:00:00Z' }));
+  capture(
+    'a login from before the service opened (year 0001)',
+    record('user.login', { occurredAt: '0001-01-01T00:00:00Z' }),
+  );
+  // Numbers DynamoDB or the SDK cannot hold exactly, and the other edges of every numeric field.
+  for (const [field, values] of Object.entries({
+    logStorageGb: [2 ** 53, 1e16, 1e200, 1e-200, 5e-324, 0.0001, -1e-9, 1e6 + 1],
+    count: [2 ** 53, 1e16, 1e200, -1, 0.5, 1e17],
+    purchasedResources: [2 ** 53, 1e300, -5],
+    imageLicences: [1.5, 1e21],
+  }))
+    for (const value of values)
+      capture(
+        `${field} ${value}`,
+        `{"events":[${JSON.stringify(record('user.login'))},${JSON.stringify(record('security.business_report', { id: 'hostile-2' })).replace(/}$/, `,"${field}":${value === 2 ** 53 ? '9007199254740992' : String(value)}}`)}]}`,
+      );
+  for (const country of ['ZZ', 'EU', 'UK', 'XX', 'AA'])
+    capture(`country ${country}`, record('user.login', { country }));
   // Missing, malformed and forged keys; wrong media types.
   for (const authorization of [
     undefined,

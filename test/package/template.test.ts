@@ -48,6 +48,31 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
+  it("waits, in termination's second pass, at least as long as any function that writes tenant data can run", () => {
+    const functions = Object.fromEntries(
+      ofType('AWS::Lambda::Function').map(([id, fn]) => [id, fn.Properties]),
+    ) as Record<string, { Timeout: number; Environment?: { Variables?: Record<string, string> } }>;
+    const terminate = Object.values(functions).find((fn) => fn.Environment?.Variables?.LATE_WRITER_SECONDS);
+    const late = Number(terminate?.Environment?.Variables?.LATE_WRITER_SECONDS);
+    // Every function whose role may write the records table, but the two that remove data for good
+    // (termination itself, and the sweep, which never writes a tenant's data back).
+    const writes = /dynamodb:(PutItem|UpdateItem|BatchWriteItem)/;
+    const writers = ofType('AWS::Lambda::Function')
+      .filter(([, fn]) => {
+        const role = template.Resources[fn.Properties.Role?.['Fn::GetAtt']?.[0]];
+        const statements = JSON.stringify(role?.Properties?.Policies ?? []);
+        return writes.test(statements) && statements.includes('RecordsTable');
+      })
+      .map(([id]) => id)
+      .filter((id) => !/^(TerminateAccount|SweepExpired)/.test(id));
+    expect(writers.sort()).toEqual([
+      'AggregateTenantDayLambdaFunction',
+      'CaptureEventsLambdaFunction',
+      'EraseUserLambdaFunction',
+    ]);
+    for (const id of writers) expect(late, id).toBeGreaterThanOrEqual(functions[id]?.Timeout as number);
+  });
+
   it('gives each function a role of its own', () => {
     const roles = ofType('AWS::Lambda::Function').map(([, fn]) => JSON.stringify(fn.Properties.Role));
     expect(new Set(roles).size).toBe(roles.length);
