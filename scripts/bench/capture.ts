@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { recordTypes } from '#policy/index';
 import { pool } from '#shared/pool';
 import { DynamoApplicationStore } from '#store/applications';
 import { DynamoRecordStore } from '#store/records';
@@ -26,6 +27,7 @@ let serial = 0;
 function event(type: string, user: number): Json {
   const fields = { ...(FIELDS as Record<string, Json>)[type] };
   if ('userId' in fields) fields.userId = `u-${user}`;
+  if ('appId' in fields) fields.appId = `app-${user}`;
   return {
     id: `b-${Date.now().toString(36)}-${++serial}`,
     type,
@@ -106,7 +108,14 @@ async function twoSides(bench: BenchCloud) {
   const handlerSide = captureSide(a);
   const tenants = new DynamoTenantStore(handlerSide.db, a.tables.TenantsTable as string);
   const tenant = await createTenant(
-    { name: 'Bench', modules: ['ciam', 'container-security'], maxUsers: 1_000_000, region: 'DE' },
+    {
+      name: 'Bench',
+      modules: ['ciam', 'container-security'],
+      maxUsers: 1_000_000,
+      region: 'DE',
+      hostingServices: ['cvm'],
+      openedAt: '2020-01-01T00:00:00Z',
+    },
     tenants,
     new Date(),
   );
@@ -126,7 +135,7 @@ export async function captureCost(bench: BenchCloud, sizes: Sizes): Promise<Figu
   for (let rep = 0; rep < sizes.reps; rep++) {
     let units = 0;
     let events = 0;
-    for (const type of COST_TYPES) {
+    for (const type of recordTypes()) {
       const handler = handlerSide.container();
       handlerSide.capacity.reset();
       // New users every repetition: a registration of a known user is a failed guard, not a write.
@@ -142,13 +151,14 @@ export async function captureCost(bench: BenchCloud, sizes: Sizes): Promise<Figu
     mixed.push(units / events);
   }
   return [
-    ...COST_TYPES.map((type) => ({
+    ...recordTypes().map((type) => ({
       figure: `capture cost: ${type}`,
       unit: 'WCU/event',
       value: summarise(perType[type] as number[]),
+      goal: atMost(2),
     })),
     {
-      figure: 'capture cost (mean of the three)',
+      figure: 'capture cost (mean of every type)',
       unit: 'WCU/event',
       value: summarise(mixed),
       goal: atMost(2),
