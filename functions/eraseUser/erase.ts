@@ -1,10 +1,12 @@
 import { POLICY_VERSION } from '#policy/index';
+import { heldBy, isHeld } from '#shared/holds';
 import { finishPending, handOver, walkPass } from '#shared/jobs/walk';
 import { type ErasureRequest, PoisonMessage, subjectOf } from '#shared/messages';
 import { erasureReceiptKey, statsPartition, userStatKey } from '#store/keys';
 import type {
   ErasureJob,
   ErasureJobs,
+  HoldStore,
   Item,
   ItemKey,
   ObjectArchive,
@@ -18,6 +20,7 @@ export interface EraseDeps {
   jobs: ErasureJobs;
   data: TenantData;
   objects: ObjectArchive;
+  holds: Pick<HoldStore, 'list'>;
   now: () => Date;
   remainingMs: () => number;
 }
@@ -55,6 +58,15 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
   const walk = { data: deps.data, save, remainingMs: deps.remainingMs };
   current.checkpoint ??= { pass: 1 };
   await finishPending(current, walk);
+  // What a legal hold covers is left, counted, and erased when the hold is released.
+  const held = heldBy(await deps.holds.list(request.tenantId, now));
+  const keep = (category: string) => {
+    if (!isHeld(held, category)) return false;
+    current.held ??= {};
+    current.held[category] = (current.held[category] ?? 0) + 1;
+    return true;
+  };
+  const statisticsHeld = isHeld(held, 'statistical-data');
 
   if (current.checkpoint?.pass === 1) {
     const stats = statsPartition(request.tenantId);
@@ -64,11 +76,13 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
     ];
     const act = async (items: Item[], partition: Partition): Promise<ItemKey[]> => {
       if (partition.pk === stats) {
-        await scrubStatistics(items, request.userId, deps.data);
+        if (!statisticsHeld) await scrubStatistics(items, request.userId, deps.data);
         return [];
       }
       const carrying = items.filter(
-        (item) => (item.data as { userId?: unknown } | undefined)?.userId === request.userId,
+        (item) =>
+          (item.data as { userId?: unknown } | undefined)?.userId === request.userId &&
+          !keep(String(item.category)),
       );
       for (const item of carrying)
         current.erased[String(item.category)] = (current.erased[String(item.category)] ?? 0) + 1;
@@ -82,9 +96,13 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
     }
   }
   // The user's own entry: the statistics' per-user state.
-  current.pending = [userStatKey(request.tenantId, request.userId)];
-  await save();
-  await finishPending(current, walk);
+  if (!statisticsHeld) {
+    current.pending = [userStatKey(request.tenantId, request.userId)];
+    await save();
+    await finishPending(current, walk);
+  }
+  if (current.held && Object.keys(current.held).length > 0) current.heldUserId = request.userId;
+  else delete current.heldUserId;
   await complete(current, deps);
   return 'completed';
 }
@@ -104,6 +122,7 @@ async function complete(job: ErasureJob, deps: EraseDeps): Promise<void> {
       requestedAt: job.requestedAt,
       completedAt,
       erasedRecords: job.erased,
+      ...(job.held ? { heldByLegalHold: job.held } : {}),
       erasedAlso: ['statistical-data (per-user state, recent-user lists)'],
       keptByDesign: {
         'admin-action-log': 'names cloud accounts, not end users; kept to its own deadline from each record',

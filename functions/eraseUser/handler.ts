@@ -3,6 +3,7 @@ import { documentClient, s3Client, sqsClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
 import { sqsConsumer } from '#shared/consumer';
 import { parseErasureRequest } from '#shared/messages';
+import { DynamoHoldStore } from '#store/holds';
 import { DynamoErasureJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
 import { NamedQueue } from '#store/queue';
@@ -20,6 +21,7 @@ const stores = {
   jobs: new DynamoErasureJobs(db, tenantsTable),
   data: new DynamoTenantData(db, recordsTable),
   objects: new S3ObjectArchive(db, recordsTable, s3Client(), requireEnv('DATA_BUCKET')),
+  holds: new DynamoHoldStore(db, recordsTable),
 };
 
 /** Consumes erasure requests; each is its own job, settled alone. */

@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { documentClient, s3Client } from '#shared/aws';
 import { positiveIntEnv, requireEnv } from '#shared/config';
 import { DynamoDueIndex } from '#store/due-index';
+import { DynamoHoldStore } from '#store/holds';
 import { S3ObjectStore } from '#store/objects';
 import { DynamoSweepLog, type SweepRun } from '#store/sweeps';
 import { DEFAULT_SWEEP_LIMITS, type SweepLimits, type SweepOutcome, sweepExpired } from './sweep.ts';
@@ -19,6 +20,7 @@ const stores = {
   index: new DynamoDueIndex(db, requireEnv('RECORDS_TABLE')),
   objects: new S3ObjectStore(s3Client(), requireEnv('DATA_BUCKET')),
   log: new DynamoSweepLog(db, requireEnv('TENANTS_TABLE')),
+  holds: new DynamoHoldStore(db, requireEnv('RECORDS_TABLE')),
 };
 
 const limits: SweepLimits = {

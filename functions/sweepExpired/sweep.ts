@@ -1,4 +1,11 @@
-import { dayDueWindow, oldestKeptRecordTime, retentionDeadline, storedDeadline } from '#policy/index';
+import {
+  dayDueWindow,
+  oldestKeptRecordTime,
+  retentionDeadline,
+  storedDeadline,
+  sweepEveryMinutes,
+} from '#policy/index';
+import { type Held, heldBy, isHeld } from '#shared/holds';
 import {
   add,
   type Bucket,
@@ -8,13 +15,14 @@ import {
   type ReadCost,
 } from '#store/due-index';
 import { duePartitions } from '#store/keys';
-import type { SweepIndex, SweepLog, SweepObjects } from '#store/ports';
+import type { HoldStore, SweepIndex, SweepLog, SweepObjects } from '#store/ports';
 import { newRun, type SweepRun } from '#store/sweeps';
 
 export interface SweepDeps {
   index: SweepIndex;
   objects: SweepObjects;
   log: SweepLog;
+  holds: Pick<HoldStore, 'list'>;
   now: () => Date;
   /** Milliseconds this invocation may still use. */
   remainingMs: () => number;
@@ -48,7 +56,7 @@ export type SweepOutcome = SweepRun | { status: 'busy'; runId: string };
  * its item limit; it is taken after each read and before anything is settled, so the limit holds
  * exactly and whatever a read returned beyond it is simply left for the next run.
  */
-type Progress = SweepRun & { taken: number };
+type Progress = SweepRun & { taken: number; holds: Map<string, Promise<Held>> };
 
 /**
  * Deletes everything the policy has made due, in DynamoDB and S3, found through the due-date
@@ -59,7 +67,7 @@ type Progress = SweepRun & { taken: number };
  */
 export async function sweepExpired(deps: SweepDeps): Promise<SweepOutcome> {
   const startedAt = deps.now();
-  const run: Progress = { ...newRun(deps.runId, startedAt), taken: 0 };
+  const run: Progress = { ...newRun(deps.runId, startedAt), taken: 0, holds: new Map() };
   const leaseUntil = new Date(startedAt.getTime() + deps.remainingMs());
   if (!(await deps.log.lease(run, startedAt, leaseUntil))) return { status: 'busy', runId: deps.runId };
   try {
@@ -133,6 +141,11 @@ async function settle(entries: DueEntry[], cutoff: Date, run: Progress, deps: Sw
     // Never early: the index is only a hint, the policy decides.
     if (!deadline || deadline > cutoff) {
       if (await deps.index.refile(entry, deadline)) run.refiled += 1;
+    } else if (entry.category && isHeld(await heldFor(String(entry.tenantId), run, deps), entry.category)) {
+      await holdBack(entry, entry.category, entry.records ?? 1, cutoff, run, deps);
+    } else if (entry.kind === 'item') {
+      // An item that is its own entry (a released hold): deleted where it is.
+      if (await deps.index.deleteIfUnchanged(entry)) count(run, entry.category, 1);
     } else objects.push(entry);
   }
   if (objects.length === 0) return run.taken < deps.limits.maxItems || entries.length === 0;
@@ -163,6 +176,16 @@ async function settleBucket(entry: DueEntry, cutoff: Date, run: Progress, deps: 
     return true;
   }
   const upTo = oldestKeptRecordTime(bucket.category, cutoff);
+  if (isHeld(await heldFor(bucket.tenantId, run, deps), bucket.category)) {
+    let due = 0;
+    for (let shard = 0; shard < DAY_SHARDS; shard++) {
+      const counted = await deps.index.countDueRecords(bucket, shard, upTo);
+      add(run, counted.cost);
+      due += counted.count;
+    }
+    await holdBack(entry, bucket.category, due, cutoff, run, deps);
+    return true;
+  }
   const next =
     bucket.category === 'directory-deletion-marker'
       ? await settleMarkers(bucket, upTo, run, deps)
@@ -221,6 +244,32 @@ async function settleMarkers(
   return next;
 }
 
+/** The standing holds of a tenant, read once per run. */
+function heldFor(tenantId: string, run: Progress, deps: SweepDeps): Promise<Held> {
+  let held = run.holds.get(tenantId);
+  if (!held) {
+    held = deps.holds.list(tenantId, deps.now()).then(heldBy);
+    run.holds.set(tenantId, held);
+  }
+  return held;
+}
+
+/**
+ * A legal hold covers what is due: nothing is deleted, the run reports what it kept, and the entry
+ * comes back at the next run, so a released hold lets the deadline apply within one interval.
+ */
+async function holdBack(
+  entry: DueEntry,
+  category: string,
+  records: number,
+  cutoff: Date,
+  run: Progress,
+  deps: SweepDeps,
+): Promise<void> {
+  if (records > 0) run.held[category] = (run.held[category] ?? 0) + records;
+  await deps.index.refile(entry, new Date(cutoff.getTime() + sweepEveryMinutes() * 60_000));
+}
+
 function count(run: Progress, category: string | undefined, records: number): void {
   if (records === 0) return;
   const name = category ?? 'unknown';
@@ -251,6 +300,6 @@ async function measureWhatIsLeft(run: Progress, cutoff: Date, deps: SweepDeps): 
 }
 
 function statusOf(run: Progress): SweepRun {
-  const { taken: _taken, ...status } = run;
+  const { taken: _taken, holds: _holds, ...status } = run;
   return status;
 }

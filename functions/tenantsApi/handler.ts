@@ -5,11 +5,13 @@ import { json, notFound } from '#http/problem';
 import { documentClient, s3Client, sqsClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
 import { secretFromEnv } from '#shared/secrets';
-import { DynamoTerminationJobs } from '#store/jobs';
+import { DynamoHoldStore } from '#store/holds';
+import { DynamoErasureJobs, DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
 import { NamedQueue } from '#store/queue';
 import { DynamoSweepLog } from '#store/sweeps';
 import { DynamoTenantStore } from '#store/tenants';
+import { placeHold, releaseHold } from './holds.ts';
 import { endHosting, startHosting } from './hosting.ts';
 import { recentSweeps, runsLimit } from './sweeps.ts';
 import { createTenant, hostingServiceOf, readTenant, revokeKey, rotateKey } from './tenants.ts';
@@ -26,6 +28,13 @@ const terminations = {
   receipts: new S3ObjectArchive(db, recordsTable, s3Client(), requireEnv('DATA_BUCKET')),
 };
 const sweeps = new DynamoSweepLog(db, tenantsTable);
+const holdDeps = {
+  holds: new DynamoHoldStore(db, recordsTable),
+  terminations: terminations.jobs,
+  erasures: new DynamoErasureJobs(db, tenantsTable),
+  hooks: terminations.hooks,
+  erasureRequests: new NamedQueue(sqsClient(), requireEnv('ERASURE_QUEUE_NAME')),
+};
 const operatorKey = secretFromEnv('OPERATOR_KEY');
 
 /** Longest id the API ever issues, with room to spare: a longer one names nothing (and exceeds key limits). */
@@ -91,6 +100,38 @@ export const handler = httpRoutes(
         );
         if (ended.termination) logger.info('hosting ended: termination requested', { tenantId: tenant.id });
         return json(200, ended);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/tenants/{id}/holds',
+      handler: async (event) => {
+        const hold = await placeHold(await tenantOf(event), readJsonBody(event), holdDeps, new Date());
+        logger.info('legal hold placed', {
+          tenantId: hold.tenantId,
+          holdId: hold.holdId,
+          categories: hold.categories,
+        });
+        return json(201, hold, { location: `/v1/tenants/${hold.tenantId}/holds/${hold.holdId}` });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/tenants/{id}/holds',
+      handler: async (event) => {
+        const tenant = await tenantOf(event);
+        return json(200, { tenantId: tenant.id, holds: await holdDeps.holds.list(tenant.id, new Date()) });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/tenants/{id}/holds/{holdId}',
+      handler: async (event) => {
+        const tenant = await tenantOf(event);
+        const body = event.body ? readJsonBody(event) : { releasedBy: 'operator' };
+        const hold = await releaseHold(tenant, param(event, 'holdId'), body, holdDeps, new Date());
+        logger.info('legal hold released', { tenantId: tenant.id, holdId: hold.holdId });
+        return json(200, hold);
       },
     },
     {

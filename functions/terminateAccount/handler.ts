@@ -3,6 +3,7 @@ import { documentClient, s3Client, sqsClient } from '#shared/aws';
 import { requireEnv, secondsEnv } from '#shared/config';
 import { sqsConsumer } from '#shared/consumer';
 import { parseTerminationHook } from '#shared/messages';
+import { DynamoHoldStore } from '#store/holds';
 import { DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
 import { NamedQueue } from '#store/queue';
@@ -20,6 +21,7 @@ const stores = {
   jobs: new DynamoTerminationJobs(db, tenantsTable),
   data: new DynamoTenantData(db, recordsTable),
   objects: new S3ObjectArchive(db, recordsTable, s3Client(), requireEnv('DATA_BUCKET')),
+  holds: new DynamoHoldStore(db, recordsTable),
   // Every function that writes tenant data stops by its own timeout; the clocks may differ a little.
   lateWriterMs: (secondsEnv('LATE_WRITER_SECONDS') + 5) * 1000,
 };

@@ -7,6 +7,7 @@ import {
   retentionDeadline,
   terminationActionFor,
 } from '#policy/index';
+import { type Held, heldBy, isHeld } from '#shared/holds';
 import { allModulesTerminated, openTermination } from '#shared/jobs/open-termination';
 import { finishPending, handOver, SAFETY_MS, walkPass } from '#shared/jobs/walk';
 import { PoisonMessage, type TerminationHook } from '#shared/messages';
@@ -14,6 +15,7 @@ import { pool } from '#shared/pool';
 import { terminationReceiptKey } from '#store/keys';
 import type {
   ArchiveGroup,
+  HoldStore,
   Item,
   ItemKey,
   ObjectArchive,
@@ -30,6 +32,7 @@ export interface TerminateDeps {
   jobs: TerminationJobs;
   data: TenantData;
   objects: ObjectArchive;
+  holds: Pick<HoldStore, 'list'>;
   now: () => Date;
   /** Longest any writer that started before the termination can still write: the second pass waits this long. */
   lateWriterMs: number;
@@ -75,7 +78,9 @@ export async function terminate(hook: TerminationHook, deps: TerminateDeps): Pro
   await finishPending(job, walk);
 
   const partitions = await deps.data.partitions(hook.tenantId, hook.module);
-  const act = (items: Item[], partition: Partition) => actOn(items, partition, job, terminatedAt, deps);
+  // Read once per invocation: a hold placed meanwhile is seen by the next delivery, released by a re-run.
+  const held = heldBy(await deps.holds.list(hook.tenantId, now));
+  const act = (items: Item[], partition: Partition) => actOn(items, partition, job, terminatedAt, held, deps);
   while (job.checkpoint.pass <= 2) {
     if (job.checkpoint.pass === 2) {
       const waitMs = terminatedAt.getTime() + deps.lateWriterMs - deps.now().getTime();
@@ -147,6 +152,7 @@ async function actOn(
   partition: Partition,
   job: TerminationJob,
   terminatedAt: Date,
+  held: Held,
   deps: TerminateDeps,
 ): Promise<ItemKey[]> {
   const mine = new Set<string>(categoriesOf(job.module).map((c) => c.id));
@@ -157,6 +163,12 @@ async function actOn(
     const key = { pk: String(item.pk), sk: String(item.sk) };
     const named = item.kind === 'day-bucket' ? item.bucketCategory : item.category;
     const category = typeof named === 'string' ? named : undefined;
+    if (category && isHeld(held, category)) {
+      // A legal hold covers it: kept, and said so in the receipt; a re-run on release finishes it.
+      if (partition.holds !== 'index' && job.checkpoint?.pass === 1)
+        countsOf(job.counts, category).held = (countsOf(job.counts, category).held ?? 0) + 1;
+      continue;
+    }
     if (partition.holds === 'module') {
       // Derived data of the module (applications, statistics): deleted, counted by category.
       toDelete.push(key);

@@ -1,5 +1,6 @@
 import { fixedDays } from '#policy/index';
 import { DynamoDueIndex } from '#store/due-index';
+import { DynamoHoldStore } from '#store/holds';
 import { S3ObjectStore } from '#store/objects';
 import { DynamoSweepLog } from '#store/sweeps';
 import type { IsolatedCloud } from '#test/isolated-cloud';
@@ -27,6 +28,7 @@ function sweepSide(cloud: IsolatedCloud) {
     index: new DynamoDueIndex(db, cloud.tables.RecordsTable as string),
     objects: new S3ObjectStore(cloud.clients.s3, cloud.buckets.DataBucket as string),
     log: new DynamoSweepLog(db, cloud.tables.TenantsTable as string),
+    holds: new DynamoHoldStore(db, cloud.tables.RecordsTable as string),
   };
   const sweep = async () => {
     capacity.reset();

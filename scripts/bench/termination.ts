@@ -1,3 +1,4 @@
+import { DynamoHoldStore } from '#store/holds';
 import { DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
 import { DynamoTenantData } from '#store/tenant-data';
@@ -32,6 +33,7 @@ export async function terminationRate(bench: BenchCloud, sizes: Sizes): Promise<
     jobs: new DynamoTerminationJobs(db, tenantsTable),
     data: new DynamoTenantData(db, recordsTable),
     objects: new S3ObjectArchive(db, recordsTable, cloud.clients.s3, cloud.buckets.DataBucket as string),
+    holds: new DynamoHoldStore(db, recordsTable),
     now: () => new Date(),
     lateWriterMs: 0,
     remainingMs: () => 600_000,

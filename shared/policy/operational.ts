@@ -31,6 +31,13 @@ export const operational = {
     storage: 'dynamodb',
     rule: fixed(30),
   },
+  'legal-hold': {
+    name: 'Legal hold on a tenant’s data, and its release',
+    reason:
+      'evidence of why data was kept past its deadline: the categories held, a case reference, who placed and released the hold and when; no personal data; kept from its release',
+    storage: 'dynamodb',
+    rule: fixed(1095),
+  },
   'idempotency-key': {
     name: 'Idempotency key of an application event',
     reason:

@@ -120,6 +120,34 @@ export class DynamoDueIndex {
     };
   }
 
+  /** How many of a bucket's records in one shard have times at or before `upTo` (they are due). */
+  async countDueRecords(
+    bucket: Bucket,
+    shard: number,
+    upTo: Date,
+  ): Promise<{ count: number; cost: ReadCost }> {
+    const range = daySkRange(bucket.category, '', upTo.toISOString());
+    let count = 0;
+    const cost = { readUnits: 0, scannedCount: 0 };
+    let after: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#day(
+        bucket,
+        shard,
+        'BETWEEN :from AND :to',
+        { ':from': range.from, ':to': range.to },
+        {
+          Select: 'COUNT',
+          ExclusiveStartKey: after,
+        },
+      );
+      count += out.Count ?? 0;
+      add(cost, costOf(out));
+      after = out.LastEvaluatedKey;
+    } while (after);
+    return { count, cost };
+  }
+
   /** The earliest time of a bucket's records after `after` in one shard, if any is left. */
   async nextRecordTime(bucket: Bucket, shard: number, after: Date): Promise<{ time?: Date; cost: ReadCost }> {
     const range = daySkRange(bucket.category, '', after.toISOString());

@@ -81,11 +81,13 @@ export const dayMarkerKey = (tenantId: string, day: string): ItemKey => ({
   pk: daysRegistryPartition(tenantId),
   sk: day,
 });
-/** One day's records of one category, filed under the date they fall due. */
+/** One day's records of one category, filed under the date they fall due (found by category prefix). */
 export const dayBucketKey = (tenantId: string, category: string, day: string): ItemKey => ({
   pk: daysRegistryPartition(tenantId),
-  sk: `${day}#${category}`,
+  sk: `${category}#${day}`,
 });
+/** Sort-key bounds of a tenant's day markers (digits sort before every category's name). */
+export const DAY_MARKER_RANGE = { from: '0', to: '9~' };
 
 /** A tenant's applications (application data, one item per application, or its deletion marker). */
 export const applicationKey = (tenantId: string, appId: string): ItemKey => ({
@@ -106,6 +108,13 @@ export const statsPartition = (tenantId: string) => `T#${tenantId}#STATS`;
 export const statsKey = (tenantId: string, kind: 'ROLLUP' | 'SNAPSHOT', date: string): ItemKey => ({
   pk: statsPartition(tenantId),
   sk: `${kind}#${date}`,
+});
+
+/** A tenant's legal holds (kept apart from its data: termination never removes them). */
+export const holdsPartition = (tenantId: string) => `T#${tenantId}#HOLDS`;
+export const holdKey = (tenantId: string, holdId: string): ItemKey => ({
+  pk: holdsPartition(tenantId),
+  sk: holdId,
 });
 
 /** Where a tenant's S3 objects (archives, receipts) are registered under their deletion date. */

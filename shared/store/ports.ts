@@ -180,7 +180,7 @@ export interface ObjectArchive {
 /** What a termination deleted, archived or kept, per category. */
 export type TerminationCounts = Record<
   string,
-  { deleted: number; archived: number; kept: number; keptUntil?: string }
+  { deleted: number; archived: number; kept: number; keptUntil?: string; held?: number }
 >;
 
 /** Where a job resumes: the pass, the partition and the last key it finished there. */
@@ -221,6 +221,10 @@ export interface ErasureJob extends ResumableState {
   requestedAt: string;
   completedAt?: string;
   erased: Record<string, number>;
+  /** Records a legal hold kept from the erasure, per category: the erasure is carried out on release. */
+  held?: Record<string, number>;
+  /** Kept only while a hold defers part of the erasure, so it can be finished on release. */
+  heldUserId?: string;
   receiptKey?: string;
 }
 
@@ -244,6 +248,30 @@ export interface ErasureJobs {
   jobs(tenantId: string): Promise<ErasureJob[]>;
   lease(job: ErasureJob, now: Date, until: Date): Promise<boolean>;
   save(job: ErasureJob): Promise<void>;
+}
+
+// ---- legal holds -----------------------------------------------------------------------------
+
+/** A legal hold: while it stands, nothing of the categories it covers is deleted, by any path. */
+export interface Hold {
+  tenantId: string;
+  holdId: string;
+  /** The categories held; `['*']` holds every category of every module. */
+  categories: string[];
+  /** A case reference or short reason (no personal data). */
+  reason: string;
+  placedBy: string;
+  placedAt: string;
+  releasedAt?: string;
+  releasedBy?: string;
+}
+
+export interface HoldStore {
+  place(hold: Hold): Promise<void>;
+  /** Releases a hold once (a second release changes nothing); undefined when there is no such hold. */
+  release(tenantId: string, holdId: string, at: Date, by: string): Promise<Hold | undefined>;
+  /** Every hold of a tenant, standing or released (released ones until their own deadline). */
+  list(tenantId: string, now: Date): Promise<Hold[]>;
 }
 
 // ---- queues ---------------------------------------------------------------------------------
@@ -273,6 +301,7 @@ export interface SweepIndex {
     after?: Record<string, unknown>,
   ): Promise<{ records: ItemKey[]; next?: Record<string, unknown>; cost: ReadCost }>;
   nextRecordTime(bucket: Bucket, shard: number, after: Date): Promise<{ time?: Date; cost: ReadCost }>;
+  countDueRecords(bucket: Bucket, shard: number, upTo: Date): Promise<{ count: number; cost: ReadCost }>;
   markers(tenantId: string): Promise<{ markers: ApplicationMarker[]; cost: ReadCost }>;
   deleteAll(keys: readonly ItemKey[]): Promise<void>;
   deleteMarker(marker: ApplicationMarker): Promise<boolean>;

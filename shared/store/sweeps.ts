@@ -22,6 +22,8 @@ export interface SweepRun {
   stoppedBy?: 'item-limit' | 'time';
   /** Records deleted, per category (archived records counted inside the objects that held them). */
   deleted: Record<string, number>;
+  /** Records due but kept because a legal hold covers them, per category. */
+  held: Record<string, number>;
   objectsDeleted: number;
   /** Entries the policy no longer finds due (it changed): filed under their new deadline instead. */
   refiled: number;
@@ -45,6 +47,7 @@ export function newRun(runId: string, startedAt: Date): SweepRun {
     startedAt: startedAt.toISOString(),
     cutoff: sweepCutoff(startedAt).toISOString(),
     deleted: {},
+    held: {},
     objectsDeleted: 0,
     refiled: 0,
     failed: 0,

@@ -358,6 +358,33 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
         body: { ...validTenant, [field]: value },
       });
   }
+  // Legal holds: bounded text, known categories, nothing else.
+  for (const body of [
+    {},
+    { reason: 'case' },
+    { placedBy: 'ops' },
+    { reason: '', placedBy: 'ops' },
+    { reason: 'r'.repeat(201), placedBy: 'ops' },
+    { reason: 'a\u0007b', placedBy: 'ops' },
+    { reason: 'case', placedBy: 'p'.repeat(101) },
+    { reason: 'case', placedBy: 'ops', categories: [] },
+    { reason: 'case', placedBy: 'ops', categories: ['__proto__'] },
+    { reason: 'case', placedBy: 'ops', categories: 'admin-action-log' },
+    { reason: 'case', placedBy: 'ops', tenantId: keys.otherTenantId },
+    { reason: ['case'], placedBy: 'ops' },
+  ])
+    ops(`hold ${JSON.stringify(body).slice(0, 60)}`, {
+      method: 'POST',
+      route: '/v1/tenants/{id}/holds',
+      pathParameters: { id: keys.tenantId },
+      body,
+    });
+  ops('release a hold that does not exist', {
+    method: 'DELETE',
+    route: '/v1/tenants/{id}/holds/{holdId}',
+    pathParameters: { id: keys.tenantId, holdId: 'no-such-hold' },
+    body: { releasedBy: 'ops' },
+  });
   ops('create in Russia with Container Security', {
     method: 'POST',
     route: '/v1/tenants',

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApplicationStore } from '#store/applications';
+import { DynamoHoldStore } from '#store/holds';
 import { DynamoErasureJobs, DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
 import { DynamoRecordStore } from '#store/records';
@@ -30,6 +31,7 @@ export function storesOf(
     stats: new DynamoStatsStore(db, records),
     data: new DynamoTenantData(db, records),
     objects: new S3ObjectArchive(db, records, s3, cloud.buckets.DataBucket as string),
+    holds: new DynamoHoldStore(db, records),
   };
 }
 
@@ -41,6 +43,7 @@ export function terminateDeps(cloud: IsolatedCloud, overrides: Partial<Terminate
     jobs: s.terminations,
     data: s.data,
     objects: s.objects,
+    holds: s.holds,
     now: () => new Date(),
     lateWriterMs: 200,
     remainingMs: () => 60_000,
@@ -56,6 +59,7 @@ export function eraseDeps(cloud: IsolatedCloud, overrides: Partial<EraseDeps> = 
     jobs: s.erasures,
     data: s.data,
     objects: s.objects,
+    holds: s.holds,
     now: () => new Date(),
     remainingMs: () => 60_000,
     ...overrides,

@@ -4,6 +4,7 @@ import { categoryOf, type ModuleId } from '#policy/index';
 import { pool } from '#shared/pool';
 import { DynamoApplicationStore } from '#store/applications';
 import { DynamoDueIndex } from '#store/due-index';
+import { DynamoHoldStore } from '#store/holds';
 import { S3ObjectStore } from '#store/objects';
 import type { Tenant } from '#store/ports';
 import { DynamoRecordStore } from '#store/records';
@@ -29,6 +30,7 @@ export function sweepStores(cloud: IsolatedCloud, s3 = cloud.clients.s3, dynamod
     index: new DynamoDueIndex(db, cloud.tables.RecordsTable as string),
     objects: new S3ObjectStore(s3, cloud.buckets.DataBucket as string),
     log: new DynamoSweepLog(db, cloud.tables.TenantsTable as string),
+    holds: new DynamoHoldStore(db, cloud.tables.RecordsTable as string),
   };
 }
 

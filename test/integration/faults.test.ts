@@ -129,6 +129,7 @@ async function life(fault?: Fault) {
             jobs: faulty.terminations,
             data: faulty.data,
             objects: faulty.objects,
+            holds: faulty.holds,
             now: () => at(0.01),
             lateWriterMs: 0,
             remainingMs: () => 60_000,

@@ -163,6 +163,79 @@ describe('the OpenAPI document', () => {
           headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'text/plain' },
           body: 'userId=a',
         }),
+      'POST /v1/tenants/{id}/holds 201': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/holds',
+          pathParameters: { id: tenant.id },
+          headers: operator,
+          body: { reason: 'case 1', placedBy: 'ops', categories: ['admin-action-log'] },
+        }),
+      'POST /v1/tenants/{id}/holds 400': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/holds',
+          pathParameters: { id: tenant.id },
+          headers: operator,
+          body: { reason: '' },
+        }),
+      'POST /v1/tenants/{id}/holds 401': () =>
+        tenantRoute('POST', '/v1/tenants/{id}/holds', { id: tenant.id }, { authorization: 'Bearer x' }),
+      'POST /v1/tenants/{id}/holds 404': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/holds',
+          pathParameters: { id: 'missing' },
+          headers: operator,
+          body: { reason: 'r', placedBy: 'ops' },
+        }),
+      'POST /v1/tenants/{id}/holds 415': () =>
+        api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/holds',
+          pathParameters: { id: tenant.id },
+          headers: { ...operator, 'content-type': 'text/plain' },
+          body: 'hold',
+        }),
+      'GET /v1/tenants/{id}/holds 200': () => tenantRoute('GET', '/v1/tenants/{id}/holds', { id: tenant.id }),
+      'GET /v1/tenants/{id}/holds 401': () =>
+        tenantRoute('GET', '/v1/tenants/{id}/holds', { id: tenant.id }, { authorization: 'Bearer x' }),
+      'GET /v1/tenants/{id}/holds 404': () => tenantRoute('GET', '/v1/tenants/{id}/holds', { id: 'missing' }),
+      'DELETE /v1/tenants/{id}/holds/{holdId} 200': async () => {
+        const placed = await api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/holds',
+          pathParameters: { id: tenant.id },
+          headers: operator,
+          body: { reason: 'case 2', placedBy: 'ops' },
+        });
+        return api.tenantsApi({
+          method: 'DELETE',
+          route: '/v1/tenants/{id}/holds/{holdId}',
+          pathParameters: { id: tenant.id, holdId: placed.body.holdId },
+          headers: operator,
+          body: { releasedBy: 'ops' },
+        });
+      },
+      'DELETE /v1/tenants/{id}/holds/{holdId} 400': () =>
+        api.tenantsApi({
+          method: 'DELETE',
+          route: '/v1/tenants/{id}/holds/{holdId}',
+          pathParameters: { id: tenant.id, holdId: 'h' },
+          headers: operator,
+          body: { releasedBy: 7 },
+        }),
+      'DELETE /v1/tenants/{id}/holds/{holdId} 401': () =>
+        tenantRoute(
+          'DELETE',
+          '/v1/tenants/{id}/holds/{holdId}',
+          { id: tenant.id, holdId: 'h' },
+          {
+            authorization: 'Bearer x',
+          },
+        ),
+      'DELETE /v1/tenants/{id}/holds/{holdId} 404': () =>
+        tenantRoute('DELETE', '/v1/tenants/{id}/holds/{holdId}', { id: tenant.id, holdId: 'no-such-hold' }),
       'PUT /v1/tenants/{id}/hosting/{service} 200': () =>
         tenantRoute('PUT', '/v1/tenants/{id}/hosting/{service}', { id: tenant.id, service: 'ecm' }),
       'PUT /v1/tenants/{id}/hosting/{service} 401': () =>
