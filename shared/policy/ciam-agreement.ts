@@ -78,7 +78,7 @@ export const ciamAgreementCategories = {
     stored: true,
     storage: 'dynamodb',
     storedScope:
-      'only the application id, its type and its creation time (the total number of applications): names, keys and URIs serve no purpose here',
+      'only the application id, type and creation time, which the statistics count: names, keys and URIs serve no purpose here',
     fields: ['appId', 'appType', 'createdAt'],
     secretFields: [],
   },

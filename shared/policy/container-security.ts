@@ -92,8 +92,7 @@ export const containerSecurity = {
       retentionText: archivedText,
       rule: archived,
       fields: ['clusterId', 'containerId', 'imageId', 'eventType', 'severity', 'detail'],
-      storedScope:
-        'the seed lists no field; a security event of a container: where it happened, what and how severe',
+      storedScope: 'a security event of a container: where it happened, what it was and how severe',
     },
     'business-operation-data': {
       ...common,
@@ -141,7 +140,7 @@ export const containerSecurity = {
       retentionText: fixedText,
       rule: fixed(180),
       fields: ['configKey', 'configValue'],
-      storedScope: 'the seed lists no field; one setting of the product: its key and value',
+      storedScope: 'one setting of the product: its key and value',
     },
     'version-management-data': {
       ...common,
