@@ -1,6 +1,5 @@
 import {
   type CategoryDeclaration,
-  type HostingServiceDeclaration,
   type ModuleDeclaration,
   type OperationalRecordDeclaration,
   POLICY,
@@ -90,12 +89,6 @@ export function isAvailable(module: ModuleId, region: string): boolean {
 /** Throws ModuleUnavailableError when the policy does not offer `module` in `region`. */
 export function assertAvailable(module: ModuleId, region: string): void {
   if (!isAvailable(module, region)) throw new ModuleUnavailableError(module, region.toUpperCase());
-}
-
-/** The hosting services one of which a tenant must subscribe to for `module` (none: no such need). */
-export function requiredHostingServices(module: ModuleId): readonly HostingServiceDeclaration[] {
-  const declared: ModuleDeclaration = POLICY.modules[module];
-  return declared.requiresHosting ?? [];
 }
 
 /** Events besides a termination request that end a tenant's use of `module`. */

@@ -4,12 +4,12 @@ import {
   listCategories,
   type ModuleId,
   recordTypes,
-  requiredHostingServices,
   type TerminationAction,
   terminationPlan,
   terminationTriggers,
 } from './catalog.ts';
 import { type ModuleDeclaration, POLICY, type RetentionRule, type SourceDocument } from './declarations.ts';
+import { requiredHostingServices } from './lifecycle.ts';
 import { worstCaseLatenessMinutes } from './retention.ts';
 import { POLICY_VERSION } from './version.ts';
 import { ruleInWords, ruleName } from './words.ts';
