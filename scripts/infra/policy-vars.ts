@@ -1,8 +1,8 @@
 import {
   fixedDays,
-  listCategories,
   POLICY,
   s3ExpirationBackstopDays,
+  storedCategories,
   sweepEveryMinutes,
 } from '../../shared/policy/index.ts';
 import { s3PrefixOf } from '../../shared/store/keys.ts';
@@ -17,7 +17,7 @@ export { s3PrefixOf };
 // Every category whose objects S3 holds for a bounded time: archived categories, and the project's
 // own S3 records (receipts). Incomplete uploads and noncurrent versions have rules of their own.
 const s3Categories = [
-  ...listCategories()
+  ...storedCategories()
     .filter((c) => c.rule.kind === 'archiveOnTermination' || c.storage === 's3')
     .map((c) => c.id),
   ...Object.entries(POLICY.operational)

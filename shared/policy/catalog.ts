@@ -1,8 +1,10 @@
 import {
   type CategoryDeclaration,
+  type ModuleDeclaration,
   type OperationalRecordDeclaration,
   POLICY,
   type RetentionRule,
+  type TerminationTriggerDeclaration,
 } from './declarations.ts';
 import { ModuleUnavailableError, UnknownCategoryError, UnknownRecordTypeError } from './errors.ts';
 
@@ -10,20 +12,29 @@ export type ModuleId = keyof typeof POLICY.modules;
 export type CategoryId = keyof typeof POLICY.categories;
 export type RecordType = keyof typeof POLICY.recordTypes;
 export type Category = CategoryDeclaration & { readonly id: CategoryId };
+/** A category this backend stores (the only kind a record can belong to). */
+export type StoredCategory = Category & { readonly stored: true };
 
 const categories: readonly Category[] = Object.entries(POLICY.categories).map(([id, declaration]) => ({
   ...declaration,
   id: id as CategoryId,
 }));
 
-/** Every personal-data category of every module. */
+/** Every personal-data category of every module, stored by this backend or not. */
 export function listCategories(): readonly Category[] {
   return categories;
 }
 
-/** The categories one module declares. */
+/** The categories one module declares, stored by this backend or not. */
 export function categoriesOf(module: ModuleId): readonly Category[] {
   return categories.filter((c) => c.module === module);
+}
+
+const stored = categories.filter((c): c is StoredCategory => c.stored);
+
+/** The categories this backend stores (of one module, if given): the only ones with records. */
+export function storedCategories(module?: ModuleId): readonly StoredCategory[] {
+  return module === undefined ? stored : stored.filter((c) => c.module === module);
 }
 
 /** A category by id; throws UnknownCategoryError for anything undeclared. */
@@ -80,13 +91,19 @@ export function assertAvailable(module: ModuleId, region: string): void {
   if (!isAvailable(module, region)) throw new ModuleUnavailableError(module, region.toUpperCase());
 }
 
+/** Events besides a termination request that end a tenant's use of `module`. */
+export function terminationTriggers(module: ModuleId): readonly TerminationTriggerDeclaration[] {
+  const declared: ModuleDeclaration = POLICY.modules[module];
+  return declared.terminationTriggers ?? [];
+}
+
 export type TerminationAction = 'delete' | 'archive' | 'keepUntilDeadline';
 
-/** What a termination of `module` does to each of its categories. */
+/** What a termination of `module` does to each of its stored categories (the others hold nothing here). */
 export function terminationPlan(
   module: ModuleId,
 ): ReadonlyArray<{ category: CategoryId; action: TerminationAction }> {
-  return categoriesOf(module).map((c) => ({ category: c.id, action: terminationActionOf(c.rule) }));
+  return storedCategories(module).map((c) => ({ category: c.id, action: terminationActionOf(c.rule) }));
 }
 
 function terminationActionOf(rule: RetentionRule): TerminationAction {

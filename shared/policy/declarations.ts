@@ -7,16 +7,19 @@ import type { PolicyDeclarations } from './types.ts';
 export type {
   CategoryDeclaration,
   EnforcementDeclaration,
+  HostingServiceDeclaration,
   ModuleDeclaration,
   ModulePolicy,
   OperationalRecordDeclaration,
   PolicyDeclarations,
   RecordTypeDeclaration,
   RetentionRule,
+  SourceDocument,
+  TerminationTriggerDeclaration,
 } from './types.ts';
 
-// The policy, as data: SPEC §1, taken from the privacy-policy modules in ../shared/seeds
-// (000/001: CIAM, 002: Container Security). Adding a category or a module is adding a declaration
+// The policy, as data: SPEC §1 and §7, taken from the privacy-policy modules and the data
+// processing agreement of the seeds (000/001: CIAM, 002: Container Security), in their words. Adding a category or a module is adding a declaration
 // (a new module is one more file like ciam.ts, listed here); the functions in this folder and
 // everything that calls them follow without code changes. Its content hash is POLICY_VERSION.
 export const POLICY = {

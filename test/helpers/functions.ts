@@ -49,6 +49,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
   const statsApi = (await import('../../functions/statsApi/handler.ts')).handler as unknown as HttpHandler;
   const erasureApi = (await import('../../functions/erasureApi/handler.ts'))
     .handler as unknown as HttpHandler;
+  const policyApi = (await import('../../functions/policyApi/handler.ts')).handler as unknown as HttpHandler;
   const call = (handler: HttpHandler) => async (request: ApiRequest) =>
     readResponse(await handler(apiEvent(request), lambdaContext()));
   return {
@@ -56,6 +57,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     tenantsApi: call(tenantsApi),
     statsApi: call(statsApi),
     erasureApi: call(erasureApi),
+    policyApi: call(policyApi),
   };
 }
 

@@ -123,6 +123,15 @@ describe('the OpenAPI document', () => {
 
     scenarios = {
       'GET /v1/health 200': async () => readResponse(await health({}, lambdaContext())),
+      'GET /v1/policy 200': () => api.policyApi({ method: 'GET', route: '/v1/policy' }),
+      'GET /v1/policy 304': async () => {
+        const { headers } = await api.policyApi({ method: 'GET', route: '/v1/policy' });
+        return api.policyApi({
+          method: 'GET',
+          route: '/v1/policy',
+          headers: { 'if-none-match': headers.etag ?? '' },
+        });
+      },
       'POST /v1/events 202': () => capture(api, tenant.apiKey, validRecord('user.login')),
       'POST /v1/events 400': () => capture(api, tenant.apiKey, validRecord('user.teleported')),
       'POST /v1/events 401': () => capture(api, 'cdl_wrong', validRecord('user.login')),

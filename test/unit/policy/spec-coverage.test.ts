@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { ciam } from '#policy/ciam';
 import { containerSecurity } from '#policy/container-security';
-import { allowedFields, categoriesOf, listCategories, POLICY, secretFields } from '#policy/index';
+import {
+  allowedFields,
+  categoriesOf,
+  listCategories,
+  POLICY,
+  secretFields,
+  storedCategories,
+} from '#policy/index';
 
 // SPEC §1, restated as the test's own table: a category missing from the policy module, or one
-// with a different rule, fails here.
-const SPEC_CATEGORIES = {
+// with a different rule, fails here. SPEC §7 adds the agreement's categories this backend does not
+// store (NOT_STORED).
+const NOT_STORED = {
+  'user-management-configuration-data': { module: 'ciam', rule: { kind: 'untilDeletedOrTermination' } },
+  'data-synchronization-settings-data': { module: 'ciam', rule: { kind: 'untilDeletedOrTermination' } },
+  'certification-management-data': { module: 'ciam', rule: { kind: 'untilDeletedOrTermination' } },
+  'personalization-data': { module: 'ciam', rule: { kind: 'untilDeletedOrTermination' } },
+} as const;
+const STORED = {
   'admin-action-log': { module: 'ciam', rule: { kind: 'fixed', days: 180 } },
   'api-invocation-log': { module: 'ciam', rule: { kind: 'untilTermination' } },
   'statistical-data': { module: 'ciam', rule: { kind: 'untilTermination' } },
@@ -27,6 +41,7 @@ const SPEC_CATEGORIES = {
   'product-configuration-data': { module: 'container-security', rule: { kind: 'fixed', days: 180 } },
   'version-management-data': { module: 'container-security', rule: { kind: 'fixed', days: 180 } },
 } as const;
+const SPEC_CATEGORIES = { ...STORED, ...NOT_STORED };
 
 describe('the policy module against SPEC §1', () => {
   it.each(Object.entries(SPEC_CATEGORIES))('declares %s with the rule the spec gives it', (id, expected) => {
@@ -46,9 +61,20 @@ describe('the policy module against SPEC §1', () => {
     ).toEqual(Object.keys(SPEC_CATEGORIES).sort());
   });
 
+  it('stores exactly the categories of SPEC §1, and declares the rest of the agreement as not stored', () => {
+    expect(
+      storedCategories()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(Object.keys(STORED).sort());
+    for (const c of listCategories()) expect(c.stored, c.id).toBe(Object.hasOwn(STORED, c.id));
+  });
+
   it('splits the categories between the two modules of the seeds', () => {
-    expect(categoriesOf('ciam')).toHaveLength(6);
+    expect(categoriesOf('ciam')).toHaveLength(10);
+    expect(storedCategories('ciam')).toHaveLength(6);
     expect(categoriesOf('container-security')).toHaveLength(5);
+    expect(storedCategories('container-security')).toHaveLength(5);
     expect(Object.keys(POLICY.modules).sort()).toEqual(['ciam', 'container-security']);
   });
 
@@ -116,10 +142,24 @@ describe('the policy module against SPEC §1', () => {
       expect(secretFields(c.id)).toEqual(c.id === 'admin-action-log' ? ['camContext.qToken'] : []);
   });
 
-  it('keeps every category in DynamoDB while in use, on a contract basis', () => {
-    for (const c of listCategories()) {
+  it('keeps every stored category in DynamoDB while in use, on a contract basis', () => {
+    for (const c of storedCategories()) {
       expect(c.storage).toBe('dynamodb');
       expect(c.legalBasis).toBe('contract');
+    }
+  });
+
+  it('gives a category it does not store no storage, no field, no record type, and a reason', () => {
+    const unstored = listCategories().filter((c) => !c.stored);
+    expect(unstored.map((c) => c.id).sort()).toEqual(Object.keys(NOT_STORED).sort());
+    const filed = new Set(Object.values(POLICY.recordTypes).map((t) => t.category as string));
+    for (const c of unstored) {
+      expect(c.storage, c.id).toBeUndefined();
+      expect(c.fields, c.id).toEqual([]);
+      expect(c.secretFields, c.id).toEqual([]);
+      expect(filed.has(c.id), c.id).toBe(false);
+      expect(c.stored ? '' : c.notStoredReason, c.id).toMatch(/never receives/);
+      expect(c.legalBasis, c.id).toBe('contract');
     }
   });
 
