@@ -6,7 +6,7 @@ import {
   type RetentionRule,
   type TerminationTriggerDeclaration,
 } from './declarations.ts';
-import { ModuleUnavailableError, UnknownCategoryError, UnknownRecordTypeError } from './errors.ts';
+import { UnknownCategoryError, UnknownRecordTypeError } from './errors.ts';
 
 export type ModuleId = keyof typeof POLICY.modules;
 export type CategoryId = keyof typeof POLICY.categories;
@@ -86,11 +86,6 @@ export function isAvailable(module: ModuleId, region: string): boolean {
   return !unavailable.includes(region.toUpperCase());
 }
 
-/** Throws ModuleUnavailableError when the policy does not offer `module` in `region`. */
-export function assertAvailable(module: ModuleId, region: string): void {
-  if (!isAvailable(module, region)) throw new ModuleUnavailableError(module, region.toUpperCase());
-}
-
 /** Events besides a termination request that end a tenant's use of `module`. */
 export function terminationTriggers(module: ModuleId): readonly TerminationTriggerDeclaration[] {
   const declared: ModuleDeclaration = POLICY.modules[module];
@@ -106,7 +101,8 @@ export function terminationPlan(
   return storedCategories(module).map((c) => ({ category: c.id, action: terminationActionOf(c.rule) }));
 }
 
-function terminationActionOf(rule: RetentionRule): TerminationAction {
+/** What a termination does to the data a rule governs. */
+export function terminationActionOf(rule: RetentionRule): TerminationAction {
   switch (rule.kind) {
     case 'untilTermination':
     case 'untilDeletedOrTermination':

@@ -59,8 +59,11 @@ export const ciamAgreementCategories = {
       'Please note that this data is integrated with, stored and backed up in our MongoDB and feature, and is also integrated with our Redis feature. If you have purchased our SMS and SES services, phone number is also integrated with our SMS feature, and email address is integrated with our SES feature.',
     stored: true,
     storage: 'dynamodb',
+    // Kept by the statistics' per-user state (the user directory they count): written by the daily
+    // aggregation, removed by termination or an erasure. A deleted user stays there as deleted, so that
+    // re-running a past day stays exact; latest login, wrong logins and lock time are not kept.
     storedScope:
-      'only what the console statistics need: user ID, creation time, latest login time, country, user status, wrong login times and locking time',
+      'only what the console statistics need: user ID, creation time (first seen), country, user status',
     fields: ['userId', 'createdAt', 'lastLoginAt', 'country', 'status', 'wrongLoginCount', 'lockedAt'],
     secretFields: [],
   },

@@ -14,17 +14,6 @@ export class UnknownCategoryError extends Error {
   }
 }
 
-/** A module asked for in a region where the policy does not offer it. */
-export class ModuleUnavailableError extends Error {
-  override name = 'ModuleUnavailableError';
-  constructor(
-    readonly module: string,
-    readonly region: string,
-  ) {
-    super(`The ${module} module is not available in region ${region}`);
-  }
-}
-
 /** A retention calculation asked of a rule that does not support it. */
 export class RuleMismatchError extends Error {
   override name = 'RuleMismatchError';

@@ -1,5 +1,5 @@
 import { addDays, startOfDay } from '#shared/time';
-import { declarationOf, ruleOf, type TerminationAction } from './catalog.ts';
+import { declarationOf, ruleOf, type TerminationAction, terminationActionOf } from './catalog.ts';
 import { POLICY } from './declarations.ts';
 import { retentionDeadline } from './retention.ts';
 
@@ -21,16 +21,7 @@ export function dayDueWindow(id: string, day: string): { from: Date; to: Date } 
  */
 export function terminationActionFor(id: string): TerminationAction {
   declarationOf(id); // undeclared: UnknownCategoryError
-  const rule = ruleOf(id);
-  switch (rule.kind) {
-    case 'untilTermination':
-    case 'untilDeletedOrTermination':
-      return 'delete';
-    case 'archiveOnTermination':
-      return 'archive';
-    case 'fixed':
-      return 'keepUntilDeadline';
-  }
+  return terminationActionOf(ruleOf(id));
 }
 
 /**
