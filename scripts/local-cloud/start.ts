@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { bindHost } from './bind.ts';
 import { localClients, localFunctionEnv } from './cloud.ts';
 import { JavaMissingError, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
 import { stopChild } from './processes.ts';
@@ -95,6 +96,8 @@ function startOffline(service: ResolvedService, env: Record<string, string>): Ch
       String(ports.http),
       '--lambdaPort',
       String(ports.lambda),
+      '--host',
+      bindHost(),
     ],
     { cwd: projectRoot, env: oslsEnv(env), stdio: ['ignore', 'inherit', 'inherit'] },
   );
