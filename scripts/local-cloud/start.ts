@@ -13,6 +13,7 @@ import { gatewayRoutes, startHttpApi } from './http-api.ts';
 import { freePort } from './ports.ts';
 import { stopChild } from './processes.ts';
 import { provision } from './provision.ts';
+import { removeRunningFile, writeRunningFile } from './running.ts';
 import { SqsPoller } from './sqs-consumer.ts';
 import { oslsEnv, type ResolvedService, resolveService } from './template.ts';
 
@@ -79,6 +80,8 @@ try {
     await Promise.all(consumers.map((c) => c.stop()));
   });
 
+  await writeRunningFile(service.stage, emulators, ports);
+  stops.push(removeRunningFile);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (stage ${service.stage})`);
   log(`HTTP API        http://127.0.0.1:${ports.http}`);
   for (const route of httpRoutes(service)) log(`  ${route}`);
