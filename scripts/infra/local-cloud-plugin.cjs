@@ -10,7 +10,8 @@ const { existsSync, readFileSync } = require('node:fs');
 const { connect } = require('node:net');
 const { join } = require('node:path');
 
-const RUNNING_FILE = join(__dirname, '../../.local-cloud/running.json');
+const RUNNING_FILE =
+  process.env.LOCAL_CLOUD_RUNNING_FILE ?? join(__dirname, '../../.local-cloud/running.json');
 
 class LocalCloudPlugin {
   constructor(serverless, options) {

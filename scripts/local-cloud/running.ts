@@ -4,7 +4,9 @@ import { localFunctionEnv } from './cloud.ts';
 
 // While `npm start` runs, this file says where its emulators are, so `osls invoke local` (through
 // scripts/infra/local-cloud-plugin.cjs) runs a function against them rather than against AWS.
-const RUNNING_FILE = join(import.meta.dirname, '../../.local-cloud/running.json');
+// `LOCAL_CLOUD_RUNNING_FILE` names another file, for more than one local cloud on a machine.
+const RUNNING_FILE =
+  process.env.LOCAL_CLOUD_RUNNING_FILE ?? join(import.meta.dirname, '../../.local-cloud/running.json');
 
 /** Records the running local cloud's stage and the environment a function needs to reach it. */
 export async function writeRunningFile(
@@ -39,7 +41,9 @@ export async function readRunningFile(): Promise<RunningCloud | undefined> {
   return text ? (JSON.parse(text) as RunningCloud) : undefined;
 }
 
-/** Forgets the local cloud when it stops. */
+/** Forgets the local cloud when it stops (unless another one has taken the file over since). */
 export async function removeRunningFile(): Promise<void> {
-  await rm(RUNNING_FILE, { force: true });
+  const text = await readFile(RUNNING_FILE, 'utf8').catch(() => undefined);
+  if (text && (JSON.parse(text) as { pid?: number }).pid === process.pid)
+    await rm(RUNNING_FILE, { force: true });
 }

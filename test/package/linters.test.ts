@@ -69,8 +69,8 @@ describe('the catch-all route in the template', () => {
       .filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string);
     expect(routeKeys).toContain('$default');
-    const fn = resources().find(([id]) => id === 'RouteNotFoundLambdaFunction')?.[1];
-    const table = (fn?.Properties.Environment.Variables.HTTP_ROUTES as string).split(', ');
+    const fn = Object.fromEntries(resources()).RouteNotFoundLambdaFunction;
+    const table = String(fn.Properties.Environment.Variables.HTTP_ROUTES).split(', ');
     expect(table.sort()).toEqual(routeKeys.filter((key) => key !== '$default').sort());
   });
 
