@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { HostileRequest, RawHttpRequest } from './hostile.ts';
 
 /** What came back over the wire. */
@@ -35,28 +35,30 @@ export function asRawHttp(hostile: HostileRequest): RawHttpRequest {
   };
 }
 
-/** Sends one request exactly as given (repeated header lines included) and reads the answer. */
+/** Sends one request exactly as given, over a raw socket (repeated header lines, any bytes) and reads the answer. */
 export function sendRaw(base: string, raw: RawHttpRequest): Promise<RawHttpResponse> {
   const { hostname, port } = new URL(base);
-  const headers = raw.headers.flat();
-  if (raw.body) headers.push('Content-Length', String(raw.body.byteLength));
+  const lines = [`${raw.method} ${raw.path} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: close'];
+  for (const [name, value] of raw.headers) lines.push(`${name}: ${value}`);
+  lines.push(`Content-Length: ${raw.body?.byteLength ?? 0}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
   return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname, port, method: raw.method, path: raw.path, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(raw.body);
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const all = Buffer.concat(chunks);
+      const split = all.indexOf('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = all.subarray(0, split).toString('latin1').split('\r\n');
+      const headers: RawHttpResponse['headers'] = {};
+      for (const line of headerLines) {
+        const at = line.indexOf(':');
+        headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+      }
+      const status = Number(statusLine.split(' ')[1]);
+      resolve({ status, headers, text: split < 0 ? '' : all.subarray(split + 4).toString() });
+    });
+    socket.write(raw.body ? Buffer.concat([head, raw.body]) : head);
   });
 }
