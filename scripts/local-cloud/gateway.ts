@@ -61,7 +61,11 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
 
 async function serve(options: GatewayOptions, request: IncomingMessage, response: ServerResponse) {
   const raw = await readBody(request);
-  if (!raw) return send(response, gatewayError(413, 'Request Entity Too Large'));
+  if (!raw) {
+    // The rest of the body is not read: the connection is closed after the answer.
+    const tooLarge = gatewayError(413, 'Request Entity Too Large');
+    return send(response, { ...tooLarge, headers: { ...tooLarge.headers, connection: 'close' } });
+  }
   const method = request.method ?? 'GET';
   const path = decodedPath((request.url ?? '/').split('?')[0] ?? '/');
   const chosen = selectRoute(options.routes, method, path);

@@ -195,7 +195,10 @@ describe('the local cloud over HTTP', () => {
         path,
       ]);
       expect([name, code]).toEqual([name, 0]);
-      const result = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1));
+      // The function's result is the last pretty-printed JSON document; its logs come before it.
+      const lines = output.split('\n');
+      const start = lines.lastIndexOf('{');
+      const result = JSON.parse(lines.slice(start, lines.indexOf('}', start) + 1).join('\n'));
       if (http) expect([name, result.statusCode < 500]).toEqual([name, true]);
     }
   }, 600_000);
@@ -251,7 +254,11 @@ describe('the local cloud over HTTP', () => {
 
   it('stops, and then the framework commands say that they need `npm start` instead of hanging', async () => {
     await cloud.interrupt();
-    const invoked = await osls(['invoke', 'local', '--stage', 'local', '-f', 'health'], 60_000);
+    // (--data: without it, osls reads the event from a stdin that is not a terminal.)
+    const invoked = await osls(
+      ['invoke', 'local', '--stage', 'local', '-f', 'health', '--data', '{}'],
+      60_000,
+    );
     expect(invoked).toMatchObject({
       code: 1,
       output: expect.stringContaining('start it first with `npm start`'),
