@@ -40,13 +40,24 @@ if (tenant.status !== 201)
     `Is \`npm start\` running? Creating the tenant answered ${tenant.status}: ${JSON.stringify(tenant.body)}`,
   );
 const { id: tenantId, apiKey } = tenant.body as { id: string; apiKey: string };
+console.log(`created demo tenant ${tenantId}`);
 
+// Progress on one line where the output is a terminal, a line per tenth otherwise (logs, CI).
+const progress = (line: string, last: boolean) => {
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}${last ? '\n' : ''}`);
+  else console.log(line);
+};
 const records = demoTraffic(yesterday, DAYS);
+const tenth = Math.max(25, Math.ceil(records.length / 250) * 25);
 for (let i = 0; i < records.length; i += 25) {
   const sent = await call('/v1/events', apiKey, { events: records.slice(i, i + 25) });
   if (sent.status !== 202) throw new Error(`Capture answered ${sent.status}: ${JSON.stringify(sent.body)}`);
+  const done = Math.min(i + 25, records.length);
+  if (done === records.length || done % tenth === 0 || process.stdout.isTTY)
+    progress(`capturing ${done}/${records.length} records`, done === records.length);
 }
 console.log(`captured ${records.length} records over ${DAYS} days for tenant ${tenantId}`);
+console.log(`computing the statistics of ${DAYS} days (aggregateDailyStats -> stats queue -> worker) …`);
 
 const lambda = new LambdaClient({
   endpoint: lambdaEndpoint,
@@ -63,9 +74,11 @@ if (invoked.FunctionError)
   throw new Error(`aggregateDailyStats failed: ${Buffer.from(invoked.Payload ?? []).toString()}`);
 
 const deadline = Date.now() + 90_000;
-for (;;) {
+const waitStarted = Date.now();
+for (let polls = 1; ; polls++) {
   const stats = await call(`/v1/stats?date=${yesterday}`, apiKey);
   if (stats.status === 200) break;
+  if (polls % 10 === 0) console.log(`  still computing … ${Math.round((Date.now() - waitStarted) / 1000)} s`);
   if (Date.now() > deadline)
     throw new Error(`statistics of ${yesterday} not computed after 90 s: ${JSON.stringify(stats.body)}`);
   await new Promise((r) => setTimeout(r, 500));

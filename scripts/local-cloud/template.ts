@@ -83,6 +83,8 @@ async function inputsDigest(stage: string): Promise<string> {
     'serverless.yml',
     'scripts/infra/policy-vars.cjs',
     'scripts/infra/policy-vars.ts',
+    'scripts/infra/http-routes.cjs',
+    'functions/routeNotFound/routes.ts',
     ...(await listFiles('shared/policy')),
   ];
   for (const file of files) {

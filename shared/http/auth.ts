@@ -3,9 +3,15 @@ import { hashApiKey, secretsEqual } from '../auth/api-keys.ts';
 import type { Tenant, TenantStore } from '../store/tenants.ts';
 import { gone, unauthorized } from './problem.ts';
 
-/** The bearer token of a request, if it has one. */
+/** The bearer token of a request, if it has one; 401 when it carries more than one credential. */
 export function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
+  // API Gateway (payload 2.0) joins duplicate headers with commas, and no key holds a comma: a
+  // comma means two Authorization headers, and neither is picked over the other.
+  if (header?.includes(','))
+    throw unauthorized(
+      'Send exactly one Authorization header; this request carries more than one credential.',
+    );
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
 }

@@ -11,6 +11,14 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** The request's JSON body, or the problem that says why it is not acceptable (415, 413, 400). */
 export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes = MAX_BODY_BYTES): unknown {
+  // API Gateway passes a body on as it came, compressed or not; nothing here inflates it, so any
+  // coding but identity is refused rather than read as if it were plain JSON.
+  const encoding = (event.headers?.['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') {
+    throw unsupportedMediaType(
+      `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not accepted; send the JSON body uncompressed.`,
+    );
+  }
   const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (contentType !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(contentType)) {
     throw unsupportedMediaType(`Content-Type must be application/json, not "${contentType || '(none)'}".`);

@@ -1,34 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { problemOf } from './domain-problems.ts';
 import { HttpProblem, problemResponse, unavailable } from './problem.ts';
 
-// SDK error names that mean "the store cannot serve now", not "the request was wrong".
-const RETRYABLE = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'ECONNREFUSED',
-  'ECONNRESET',
-]);
-
+// Whether an error means "the store cannot serve now" (throttled, timed out, unreachable, 5xx) rather
+// than "the request was wrong" is the SDK's own retry classification, not a list kept by hand here.
+// (`@smithy/service-error-classification` is deprecated in favour of this same module.)
 function isStoreUnavailable(error: unknown): boolean {
-  const e = error as {
-    name?: string;
-    code?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  return (
-    RETRYABLE.has(e?.name ?? '') ||
-    RETRYABLE.has(e?.code ?? '') ||
-    Boolean(e?.$retryable) ||
-    (e?.$metadata?.httpStatusCode ?? 0) >= 500
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(e) || isTransientError(e) || isServerError(e);
 }
 
 /**

@@ -221,6 +221,14 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       ]),
     ],
     [
+      'invalid UTF-8 continuation (C3 28)',
+      Buffer.concat([
+        Buffer.from(`{"id":"u1","type":"user.login","occurredAt":"${now}","userId":"`),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('","clientIp":"203.0.113.7","country":"DE"}'),
+      ]),
+    ],
+    [
       'UTF-8 encoded surrogate',
       Buffer.concat([
         Buffer.from(`{"id":"u1","type":"user.login","occurredAt":"${now}","userId":"`),
@@ -585,4 +593,62 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       authorization ? { authorization } : {},
     );
   return corpus;
+}
+
+/** A request only HTTP can express: raw header lines (repeated names too) and raw body bytes. */
+export interface RawHttpRequest {
+  name: string;
+  method: string;
+  path: string;
+  headers: Array<[string, string]>;
+  body?: Buffer;
+}
+
+/**
+ * Hostile requests that the handler-level corpus cannot express, because API Gateway shapes them
+ * before a handler sees them: each must still get a 4xx problem+json and change nothing.
+ */
+export function hostileHttpRequests(keys: Keys): RawHttpRequest[] {
+  const now = new Date().toISOString();
+  const login = JSON.stringify({
+    id: 'http-hostile-1',
+    type: 'user.login',
+    occurredAt: now,
+    ...(FIELDS as Record<string, Record<string, unknown>>)['user.login'],
+  });
+  const tenant: [string, string] = ['Authorization', `Bearer ${keys.tenantKey}`];
+  const json: [string, string] = ['Content-Type', 'application/json'];
+  const capture = (name: string, headers: Array<[string, string]>, body: string | Buffer = login) => ({
+    name: `capture over HTTP: ${name}`,
+    method: 'POST',
+    path: '/v1/events',
+    headers,
+    body: Buffer.from(body),
+  });
+  return [
+    capture('a JSON string holding a record', [tenant, json], JSON.stringify(login)),
+    capture(
+      'a JSON string holding a batch',
+      [tenant, json],
+      JSON.stringify(JSON.stringify({ events: [JSON.parse(login)] })),
+    ),
+    capture('Content-Encoding br with a plain body', [tenant, json, ['Content-Encoding', 'br']]),
+    capture('Content-Encoding gzip with a plain body', [tenant, json, ['Content-Encoding', 'gzip']]),
+    capture('a forged key, then the real one', [['Authorization', 'Bearer cdl_forged'], tenant, json]),
+    capture('the real key, then a forged one', [tenant, ['Authorization', 'Bearer cdl_forged'], json]),
+    capture('the real key twice', [tenant, tenant, json]),
+    capture('two Content-Types', [tenant, json, ['Content-Type', 'text/plain']]),
+    capture(
+      'a body that is not UTF-8 under text/plain',
+      [tenant, ['Content-Type', 'text/plain']],
+      Buffer.from([0xc3, 0x28]),
+    ),
+    {
+      name: 'operator over HTTP: the operator key second after a forged one',
+      method: 'POST',
+      path: '/v1/tenants',
+      headers: [['Authorization', 'Bearer nope'], ['Authorization', `Bearer ${keys.operatorKey}`], json],
+      body: Buffer.from(JSON.stringify({ name: 'Dup', modules: ['ciam'], maxUsers: 1, region: 'DE' })),
+    },
+  ];
 }

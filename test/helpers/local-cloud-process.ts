@@ -13,18 +13,18 @@ export function processesMatching(needle: string): string[] {
 export const READY_WITHIN_MS = 150_000;
 
 /** `npm start` on free ports, in its own process group as a terminal's foreground job would be. */
-export async function startLocalCloud(): ReturnType<typeof startOnce> {
+export async function startLocalCloud(extraEnv: Record<string, string> = {}): ReturnType<typeof startOnce> {
   // Ports found free may be taken before the local cloud binds them: then try fresh ones.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce();
+      return await startOnce(extraEnv);
     } catch (error) {
       if (attempt >= 3 || !/Address already in use|EADDRINUSE/.test(String(error))) throw error;
     }
   }
 }
 
-async function startOnce() {
+async function startOnce(extraEnv: Record<string, string> = {}) {
   const ports = {
     http: await freePort(),
     lambda: await freePort(),
@@ -37,6 +37,7 @@ async function startOnce() {
     LAMBDA_PORT: String(ports.lambda),
     DYNAMODB_PORT: String(ports.dynamodb),
     AWS_PORT: String(ports.aws),
+    ...extraEnv,
   };
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
     cwd: root,

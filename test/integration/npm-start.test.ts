@@ -108,6 +108,7 @@ describe('npm start', () => {
       timeout: 120_000,
     });
     const apiKey = stdout.match(/apiKey:\s+(\S+)/)?.[1] as string;
+    expect(stdout).toMatch(/capturing \d+\/\d+ records/);
     expect(stdout).toContain(`console:  ${cloud.base}/console`);
     const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const api: any = await (
@@ -194,7 +195,8 @@ describe('npm start', () => {
     expect(cloud.output()).toContain('[local-cloud] stopping');
     await new Promise((r) => setTimeout(r, 500));
     expect(processesMatching(`-port ${ports.dynamodb}`)).toEqual([]);
-    expect(processesMatching(`--httpPort ${ports.http}`)).toEqual([]);
+    // serverless-offline: its HTTP server listens on a private port, its Lambda endpoint on this one.
+    expect(processesMatching(`--lambdaPort ${ports.lambda}`)).toEqual([]);
     await expect(fetch(`${cloud.base}/v1/health`)).rejects.toThrow();
   });
 });

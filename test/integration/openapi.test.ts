@@ -442,8 +442,9 @@ describe('the OpenAPI document', () => {
   it('describes exactly the HTTP routes serverless.yml declares', () => {
     const served = Object.values(inject('localCloud').functions).flatMap((fn) =>
       (fn.events ?? []).flatMap((e) => {
-        const http = e.httpApi as { method: string; path: string } | undefined;
-        return http ? [`${http.method.toUpperCase()} ${http.path}`] : [];
+        const http = e.httpApi as { method: string; path: string } | string | undefined;
+        // `httpApi: '*'` is the $default route (routeNotFound): whatever no path of the document takes.
+        return http && typeof http === 'object' ? [`${http.method.toUpperCase()} ${http.path}`] : [];
       }),
     );
     const inDoc = [...new Set(documented.map((d) => d.split(' ').slice(0, 2).join(' ')))];

@@ -22,3 +22,26 @@ describe('readJsonBody: characters', () => {
     expect(() => read(body)).toThrow(expect.objectContaining({ status: 400 }));
   });
 });
+
+describe('readJsonBody: content coding', () => {
+  const withEncoding = (encoding: string) =>
+    readJsonBody(
+      apiEvent({
+        method: 'POST',
+        route: '/v1/events',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body: '{"id":"a"}',
+      }),
+    );
+
+  it.each(['br', 'gzip', 'deflate', 'identity, gzip'])(
+    'refuses Content-Encoding %s with a 415',
+    (encoding) => {
+      expect(() => withEncoding(encoding)).toThrow(expect.objectContaining({ status: 415 }));
+    },
+  );
+
+  it('reads a body sent with Content-Encoding: identity', () => {
+    expect(withEncoding('identity')).toEqual({ id: 'a' });
+  });
+});
