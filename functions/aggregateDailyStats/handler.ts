@@ -20,7 +20,10 @@ const queue = new NamedQueue(sqsClient(), requireEnv('STATS_QUEUE_NAME'));
 /** The most tenants one backfill invocation may name (its messages are sent within the invocation). */
 const MAX_TENANTS = 10_000;
 
-/** A backfill `{date?, tenantIds?}`; the schedule's own event (EventBridge) asks for the day that ended. */
+/**
+ * A backfill `{date?, tenantIds?}` (an empty list names no tenant and enqueues nothing); the
+ * schedule's own event (EventBridge) asks for the day that ended.
+ */
 const Backfill = v.strictObject({
   date: v.optional(
     v.pipe(
@@ -31,7 +34,6 @@ const Backfill = v.strictObject({
   tenantIds: v.optional(
     v.pipe(
       v.array(v.custom<string>(isTenantId, 'each tenant id must be a UUID as the API issues them')),
-      v.minLength(1, 'tenantIds must not be empty'),
       v.maxLength(MAX_TENANTS, `tenantIds holds at most ${MAX_TENANTS} ids`),
     ),
   ),

@@ -13,6 +13,16 @@ export interface RawHttpResponse {
 const inPath = (value: string) =>
   value.includes('%') ? value.replace(/[^\x21-\x7e]/g, encodeURIComponent) : encodeURIComponent(value);
 
+const loneSurrogate = /\p{Surrogate}/u;
+
+/**
+ * Whether a corpus request can be written as a URL at all: a URL carries UTF-8 and a lone
+ * surrogate has no UTF-8 form, so a path parameter holding one reaches a handler only when it is
+ * invoked directly (the handler-level corpus sends those).
+ */
+export const expressibleOverHttp = (hostile: HostileRequest) =>
+  !Object.values(hostile.request.pathParameters ?? {}).some((value) => loneSurrogate.test(value));
+
 /** A corpus request (written for a handler) as the raw HTTP request a client would send. */
 export function asRawHttp(hostile: HostileRequest): RawHttpRequest {
   const { request: r, rawBody } = hostile;

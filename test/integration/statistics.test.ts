@@ -114,6 +114,13 @@ describe('console statistics over a 35-day history', () => {
     expect(await snapshot(yesterday)).toEqual(before);
   });
 
+  it('enqueues nothing for an empty tenant list and refuses a backfill it cannot honour, naming the field', async () => {
+    expect(await stats.enqueue({ date: yesterday, tenantIds: [] })).toEqual({ date: yesterday, enqueued: 0 });
+    await expect(stats.enqueue({ date: '2026-02-30' })).rejects.toThrow(/date must be a calendar date/);
+    await expect(stats.enqueue({ tenantIds: ['not-a-uuid'] })).rejects.toThrow(/tenant id must be a UUID/);
+    expect(await drain()).toMatchObject({ received: 0 });
+  });
+
   it('sends a job that can never run straight to the DLQ, without holding back the others', async () => {
     const queue = cloud.queues.StatsQueue as { url: string };
     await cloud.clients.sqs.send(
