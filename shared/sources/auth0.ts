@@ -7,7 +7,15 @@ import type { AdminAccount } from './config.ts';
 import type { CountryLookup } from './country.ts';
 import { ID_PREFIX, userLocation } from './ids.ts';
 import { appendMapping, captureRecord, emptyMapping, pointerOf, type SourceMapping } from './mapping.ts';
-import { anyObject, anyString, isCaptureId, problemsOf, vendorText } from './vendor-shapes.ts';
+import {
+  anyObject,
+  anyString,
+  arrayInsteadOfObject,
+  isCaptureId,
+  objectMessage,
+  problemsOf,
+  vendorText,
+} from './vendor-shapes.ts';
 
 // Auth0's Custom Webhook log stream: each log is {log_id, data: {date, type, user_id, ip, ...}}.
 // Auth0 delivers at least once, so `log_id` is the idempotency key. Names, e-mail addresses,
@@ -33,13 +41,15 @@ const auth0Log = v.looseObject(
         ip: nullable(anyString()),
         client_id: nullable(anyString()),
         strategy: nullable(anyString()),
-        location_info: nullable(v.looseObject({ country_code: nullable(anyString()) }, 'must be an object')),
+        location_info: nullable(
+          v.looseObject({ country_code: nullable(anyString()) }, objectMessage('must be an object')),
+        ),
         details: nullable(anyObject()),
       },
-      'must be the log event (an object)',
+      objectMessage('must be the log event (an object)'),
     ),
   },
-  'must be a log {log_id, data} of an Auth0 log stream',
+  objectMessage('must be a log {log_id, data} of an Auth0 log stream'),
 );
 
 export type Auth0Log = v.InferOutput<typeof auth0Log>;
@@ -49,6 +59,8 @@ const LOCATED = new Set(['user.login', 'user.login_failed', 'user.registered', '
 function mapLog(input: unknown, index: number, context: Auth0Context): SourceMapping {
   const mapping = emptyMapping();
   const at = pointerOf('', index);
+  const notObject = arrayInsteadOfObject(input, at, 'a log {log_id, data} of an Auth0 log stream');
+  if (notObject.length > 0) return { ...mapping, problems: notObject };
   const parsed = v.safeParse(auth0Log, input);
   if (!parsed.success) return { ...mapping, problems: problemsOf(parsed.issues, at) };
   const log = parsed.output;
@@ -107,11 +119,12 @@ export function mapAuth0Logs(logs: unknown, context: Auth0Context): SourceMappin
 /** Maps the raw body of a log-stream request (JSON array, JSON lines or one object) to capture records. */
 export function mapAuth0LogStream(body: string, context: Auth0Context): SourceMapping {
   const { logs, problems } = parseAuth0Body(body);
-  const broken = new Set(problems.map((problem) => problem.pointer));
-  const mapping = emptyMapping();
+  const lineProblems = new Map(problems.map((problem) => [problem.pointer, problem]));
+  const mapping: SourceMapping = { ...emptyMapping(), problems: problems.filter((p) => p.pointer === '') };
   logs.forEach((log, index) => {
-    if (!broken.has(`/${index}`)) appendMapping(mapping, mapLog(log, index, context));
+    const broken = lineProblems.get(`/${index}`);
+    if (broken) mapping.problems.push(broken);
+    else appendMapping(mapping, mapLog(log, index, context));
   });
-  mapping.problems.unshift(...problems);
   return mapping;
 }

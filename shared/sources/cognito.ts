@@ -3,7 +3,14 @@ import type { CognitoPools } from './config.ts';
 import type { CountryLookup } from './country.ts';
 import { ID_PREFIX, stableDigest, userLocation } from './ids.ts';
 import { captureRecord, emptyMapping, type SourceMapping } from './mapping.ts';
-import { anyString, problemsOf, stringMap, vendorText } from './vendor-shapes.ts';
+import {
+  anyString,
+  arrayInsteadOfObject,
+  objectMessage,
+  problemsOf,
+  stringMap,
+  vendorText,
+} from './vendor-shapes.ts';
 
 // Amazon Cognito user pool triggers PostAuthentication and PostConfirmation (SPEC §9).
 // The events carry no event id, no time and no client IP (see docs/sources.md): the time is the
@@ -46,18 +53,20 @@ const cognitoEvent = v.looseObject(
       {
         userAttributes: v.looseObject(
           { sub: vendorText(128) },
-          'must be an object of the user attributes, sub among them',
+          objectMessage('must be an object of the user attributes, sub among them'),
         ),
         clientMetadata: v.optional(stringMap()),
       },
-      'must be an object {userAttributes, clientMetadata?}',
+      objectMessage('must be an object {userAttributes, clientMetadata?}'),
     ),
   },
-  'must be a Cognito user pool trigger event (an object)',
+  objectMessage('must be a Cognito user pool trigger event (an object)'),
 );
 
 /** Maps one PostAuthentication / PostConfirmation trigger event to capture records. */
 export function mapCognitoTrigger(event: unknown, context: CognitoContext): CognitoMapping {
+  const notObject = arrayInsteadOfObject(event, '', 'a Cognito user pool trigger event (an object)');
+  if (notObject.length > 0) return { ...emptyMapping(), problems: notObject };
   const parsed = v.safeParse(cognitoEvent, event);
   if (!parsed.success) return { ...emptyMapping(), problems: problemsOf(parsed.issues, '') };
   const { triggerSource, userPoolId, request } = parsed.output;

@@ -25,9 +25,11 @@ const cognitoPool = v.strictObject(
     clientIpMetadataKey: v.optional(vendorText(64)),
   },
   (issue) =>
-    issue.expected === 'never'
-      ? 'is not a setting of a user pool (userPoolId, tenantId, clientIpMetadataKey)'
-      : 'must be an object {userPoolId, tenantId, clientIpMetadataKey?}',
+    issue.input === undefined
+      ? 'is required'
+      : issue.expected === 'never'
+        ? 'is not a setting of a user pool (userPoolId, tenantId, clientIpMetadataKey)'
+        : 'must be an object {userPoolId, tenantId, clientIpMetadataKey?}',
 );
 
 export type CognitoPool = v.InferOutput<typeof cognitoPool>;
@@ -57,9 +59,11 @@ const adminAccount = v.strictObject(
     apiVersion: v.optional(vendorText(32)),
   },
   (issue) =>
-    issue.expected === 'never'
-      ? 'is not a setting of an admin account (uin, region, apiVersion)'
-      : 'must be an object {uin, region, apiVersion?}',
+    issue.input === undefined
+      ? 'is required'
+      : issue.expected === 'never'
+        ? 'is not a setting of an admin account (uin, region, apiVersion)'
+        : 'must be an object {uin, region, apiVersion?}',
 );
 
 /** The account facts admin-action records of a tenant's Keycloak or Auth0 carry. */

@@ -7,6 +7,7 @@ import {
   anyString,
   epochMillis,
   hasNoControlCharacters,
+  objectMessage,
   problemsOf,
   usableIp,
   vendorText,
@@ -39,7 +40,7 @@ const adminEvent = v.looseObject(
           userId: nullable(anyString()),
           ipAddress: nullable(anyString()),
         },
-        'must be an object {realmId, clientId, userId, ipAddress}',
+        objectMessage('must be an object {realmId, clientId, userId, ipAddress}'),
       ),
     ),
     operationType: vendorText(32),
@@ -49,7 +50,7 @@ const adminEvent = v.looseObject(
     error: nullable(anyString()),
     details: nullable(anyObject()),
   },
-  'must be a Keycloak admin event (an object)',
+  objectMessage('must be a Keycloak admin event (an object)'),
 );
 
 const ADMIN_CONSOLE_CLIENT = 'security-admin-console';
@@ -108,7 +109,7 @@ export function mapKeycloakAdminEvent(
       subAccountUin: shortText(auth.userId, 64),
       clientIp,
       requestSource: appId === ADMIN_CONSOLE_CLIENT ? 'keycloak-admin-console' : 'keycloak-admin-api',
-      requestId: id,
+      requestId: event.id ?? id,
     }),
   );
   return mapping;

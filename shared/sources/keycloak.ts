@@ -6,7 +6,15 @@ import { eventId, ID_PREFIX, userLocation } from './ids.ts';
 import { mapKeycloakAdminEvent } from './keycloak-admin.ts';
 import { keycloakRule } from './keycloak-types.ts';
 import { appendMapping, captureRecord, emptyMapping, pointerOf, type SourceMapping } from './mapping.ts';
-import { anyObject, anyString, epochMillis, problemsOf, vendorText } from './vendor-shapes.ts';
+import {
+  anyObject,
+  anyString,
+  arrayInsteadOfObject,
+  epochMillis,
+  objectMessage,
+  problemsOf,
+  vendorText,
+} from './vendor-shapes.ts';
 
 // Keycloak events in Keycloak's own JSON representation (EventRepresentation and
 // AdminEventRepresentation, as the admin REST API returns them and event-listener webhooks post
@@ -32,7 +40,7 @@ const userEvent = v.looseObject(
     error: nullable(anyString()),
     details: nullable(anyObject()),
   },
-  'must be a Keycloak event (an object)',
+  objectMessage('must be a Keycloak event (an object)'),
 );
 
 /** Types whose records carry the client IP and country (the user operations the console counts). */
@@ -45,6 +53,8 @@ const LOCATED: ReadonlySet<RecordType> = new Set([
 
 function mapUserEvent(input: unknown, index: number, base: string, context: KeycloakContext): SourceMapping {
   const mapping = emptyMapping();
+  const notObject = arrayInsteadOfObject(input, base, 'a Keycloak event (an object)');
+  if (notObject.length > 0) return { ...mapping, problems: notObject };
   const parsed = v.safeParse(userEvent, input);
   if (!parsed.success) return { ...mapping, problems: problemsOf(parsed.issues, base) };
   const event = parsed.output;

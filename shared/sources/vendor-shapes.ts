@@ -24,6 +24,10 @@ export function hasNoControlCharacters(text: string): boolean {
   return true;
 }
 
+/** The message of an object schema: "is required" when it is missing, else `text`. */
+export const objectMessage = (text: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'is required' : text;
+
 /** A non-empty string of at most `max` characters without control characters. */
 export const vendorText = (max: number) =>
   v.pipe(
@@ -50,11 +54,20 @@ export const anyObject = () => v.record(v.string(), v.unknown(), expected('an ob
 /** A string-to-string map, as Cognito's userAttributes and clientMetadata are. */
 export const stringMap = () => v.record(v.string(), anyString(), expected('an object of strings'));
 
+/**
+ * valibot takes an array for an object (missing every key); a vendor event is never an array, so
+ * this says so in one problem instead.
+ */
+export function arrayInsteadOfObject(input: unknown, base: string, what: string): SourceProblem[] {
+  const name = base === '' ? 'the payload' : 'this item';
+  return Array.isArray(input) ? [{ pointer: base, detail: `${name} must be ${what}, not an array` }] : [];
+}
+
 /** Problems for every issue valibot reported, each at its pointer below `base`. */
 export function problemsOf(issues: readonly v.BaseIssue<unknown>[], base: string): SourceProblem[] {
   return issues.map((issue) => {
     const keys = (issue.path ?? []).map((item) => String(item.key));
-    const name = keys.length > 0 ? keys.join('.') : 'the payload';
+    const name = keys.length > 0 ? keys.join('.') : base === '' ? 'the payload' : 'this item';
     return { pointer: pointerOf(base, ...keys), detail: `${name} ${issue.message}` };
   });
 }
