@@ -4,11 +4,11 @@ import type { CountryLookup } from './country.ts';
 import { ID_PREFIX, stableDigest, userLocation } from './ids.ts';
 import { captureRecord, emptyMapping, type SourceMapping } from './mapping.ts';
 import {
+  anyObject,
   anyString,
   arrayInsteadOfObject,
   objectMessage,
   problemsOf,
-  stringMap,
   vendorText,
 } from './vendor-shapes.ts';
 
@@ -55,7 +55,8 @@ const cognitoEvent = v.looseObject(
           { sub: vendorText(128) },
           objectMessage('must be an object of the user attributes, sub among them'),
         ),
-        clientMetadata: v.optional(stringMap()),
+        // Any keys a client chose; only the opted-in key is read (and checked where it is used).
+        clientMetadata: v.optional(anyObject()),
       },
       objectMessage('must be an object {userAttributes, clientMetadata?}'),
     ),

@@ -51,9 +51,6 @@ export const epochMillis = v.pipe(
 /** A JSON object with any content (the mapper reads only what it names). */
 export const anyObject = () => v.record(v.string(), v.unknown(), expected('an object'));
 
-/** A string-to-string map, as Cognito's userAttributes and clientMetadata are. */
-export const stringMap = () => v.record(v.string(), anyString(), expected('an object of strings'));
-
 /**
  * valibot takes an array for an object (missing every key); a vendor event is never an array, so
  * this says so in one problem instead.
