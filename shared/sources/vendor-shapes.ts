@@ -64,7 +64,12 @@ export function arrayInsteadOfObject(input: unknown, base: string, what: string)
 export function problemsOf(issues: readonly v.BaseIssue<unknown>[], base: string): SourceProblem[] {
   return issues.map((issue) => {
     const keys = (issue.path ?? []).map((item) => String(item.key));
-    const name = keys.length > 0 ? keys.join('.') : base === '' ? 'the payload' : 'this item';
+    // Positions stay in the pointer; the name is the field's ("tenantId", not "0.tenantId").
+    const names = (issue.path ?? [])
+      .filter((item) => typeof item.key === 'string')
+      .map((item) => String(item.key));
+    const name =
+      names.length > 0 ? names.join('.') : base === '' && keys.length === 0 ? 'the payload' : 'this item';
     return { pointer: pointerOf(base, ...keys), detail: `${name} ${issue.message}` };
   });
 }
