@@ -87,7 +87,7 @@ export const KEYCLOAK_EVENT_TYPES: Readonly<Record<string, TypeRule>> = (() => {
   for (const [type, rule] of Object.entries(base)) {
     if (type.endsWith('_ERROR') || Object.hasOwn(base, `${type}_ERROR`)) continue;
     all[`${type}_ERROR`] = {
-      ignore: 'ignore' in rule ? `${rule.ignore}, and it failed` : 'it failed, so nothing happened to log',
+      ignore: 'ignore' in rule ? `${rule.ignore}, and it failed` : `it failed, so no ${rule.record} happened`,
     };
   }
   return all;
