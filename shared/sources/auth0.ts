@@ -11,6 +11,7 @@ import {
   anyObject,
   anyString,
   arrayInsteadOfObject,
+  hasNoControlCharacters,
   isCaptureId,
   objectMessage,
   problemsOf,
@@ -92,7 +93,18 @@ function mapLog(input: unknown, index: number, context: Auth0Context): SourceMap
     return mapping;
   }
   const userId = log.data.user_id;
-  if (!userId || userId.length > 128) {
+  if (userId && (userId.length > 128 || !hasNoControlCharacters(userId))) {
+    return {
+      ...mapping,
+      problems: [
+        {
+          pointer: `${at}/data/user_id`,
+          detail: 'data.user_id must be at most 128 characters, without control characters',
+        },
+      ],
+    };
+  }
+  if (!userId) {
     mapping.ignored.push({
       index,
       reason: `the log names no user_id (e.g. an unknown username), and a ${type} record needs one; usernames are not collected`,

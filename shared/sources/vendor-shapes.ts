@@ -45,7 +45,8 @@ export const epochMillis = v.pipe(
   v.number(expected('a number of milliseconds since 1970')),
   v.safeInteger('must be a whole number of milliseconds since 1970'),
   v.minValue(1, 'must be a positive number of milliseconds since 1970'),
-  v.maxValue(8_640_000_000_000_000, 'must be a time JavaScript can represent'),
+  // The last millisecond of year 9999: later times have no four-digit ISO 8601 year.
+  v.maxValue(253_402_300_799_999, 'must be a time before the year 10000'),
 );
 
 /** A JSON object with any content (the mapper reads only what it names). */

@@ -144,6 +144,16 @@ describe('Auth0 payloads it cannot use', () => {
     expect(mapping.problems).toEqual([{ pointer: '', detail: expect.any(String) }]);
   });
 
+  it('reports a user_id capture could not take, instead of passing it on', () => {
+    const [log] = fixture('auth0-log-stream.json') as [Record<string, any>];
+    log.data.user_id = `auth0|${'x'.repeat(130)}`;
+    expect(mapAuth0Logs([log], context)).toEqual({
+      records: [],
+      ignored: [],
+      problems: [{ pointer: '/0/data/user_id', detail: expect.stringContaining('at most 128 characters') }],
+    });
+  });
+
   it('keeps the positions of JSON lines when one line is broken', () => {
     expect(parseAuth0Body('{"a":1}\nnot json\n\n{"b":2}').logs).toEqual([{ a: 1 }, undefined, { b: 2 }]);
   });

@@ -171,6 +171,13 @@ describe('Keycloak payloads it cannot use', () => {
     });
   });
 
+  it('reports a time after the year 9999, which no ISO 8601 timestamp of capture can hold', () => {
+    const event = { ...(fixture('keycloak-login.json') as object), time: 253_402_300_800_000 };
+    expect(mapKeycloakEvents(event, context).problems).toEqual([
+      { pointer: '/time', detail: 'time must be a time before the year 10000' },
+    ]);
+  });
+
   it('ignores an event type it does not know, saying so', () => {
     const event = { ...(fixture('keycloak-login.json') as object), type: 'SOMETHING_NEW' };
     expect(mapKeycloakEvents(event, context).ignored).toEqual([
