@@ -6,21 +6,41 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { documentClient, s3Client } from '#shared/aws';
-import { positiveIntEnv, requireEnv } from '#shared/config';
+import { positiveIntEnv, requireEnv, secondsEnv } from '#shared/config';
 import { DynamoDueIndex } from '#store/due-index';
 import { DynamoHoldStore } from '#store/holds';
-import { S3ObjectStore } from '#store/objects';
+import { S3ObjectArchive, S3ObjectStore } from '#store/objects';
+import { DynamoPolicyState } from '#store/policy-state';
+import { DynamoReconcileIndex } from '#store/reconcile-index';
 import { DynamoSweepLog, type SweepRun } from '#store/sweeps';
+import { DynamoTenantStore } from '#store/tenants';
+import { type ReconcileOutcome, reconcilePolicy } from './reconcile.ts';
 import { DEFAULT_SWEEP_LIMITS, type SweepLimits, type SweepOutcome, sweepExpired } from './sweep.ts';
 
 const logger = new Logger();
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ciam-data-lifecycle' });
 const db = documentClient();
+const [recordsTable, tenantsTable, dataBucket] = [
+  requireEnv('RECORDS_TABLE'),
+  requireEnv('TENANTS_TABLE'),
+  requireEnv('DATA_BUCKET'),
+];
 const stores = {
-  index: new DynamoDueIndex(db, requireEnv('RECORDS_TABLE')),
-  objects: new S3ObjectStore(s3Client(), requireEnv('DATA_BUCKET')),
-  log: new DynamoSweepLog(db, requireEnv('TENANTS_TABLE')),
-  holds: new DynamoHoldStore(db, requireEnv('RECORDS_TABLE')),
+  index: new DynamoDueIndex(db, recordsTable),
+  objects: new S3ObjectStore(s3Client(), dataBucket),
+  log: new DynamoSweepLog(db, tenantsTable),
+  holds: new DynamoHoldStore(db, recordsTable),
+};
+const reconciliation = {
+  index: new DynamoReconcileIndex(db, recordsTable),
+  due: stores.index,
+  archive: new S3ObjectArchive(db, recordsTable, s3Client(), dataBucket),
+  objects: stores.objects,
+  state: new DynamoPolicyState(db, tenantsTable),
+  tenants: new DynamoTenantStore(db, tenantsTable),
+  // A capture, hook or termination started before a deploy ends by its own timeout.
+  lateWriterMs: (secondsEnv('LATE_WRITER_SECONDS') + 5) * 1000,
+  reserveMs: 15_000,
 };
 
 const limits: SweepLimits = {
@@ -30,11 +50,33 @@ const limits: SweepLimits = {
   reserveMs: DEFAULT_SWEEP_LIMITS.reserveMs,
 };
 
-/** Scheduled: one sweep of everything due, within this invocation's time; see sweep.ts. */
-export const handler = middy<unknown, SweepOutcome, Error, Context>()
+/**
+ * Scheduled: first brings stored data under the deployed policy if it changed (reconcile.ts, with
+ * at most half of the invocation's time), then one sweep of everything due (sweep.ts), so what a
+ * changed policy makes due is deleted in the same run.
+ */
+export const handler = middy<
+  unknown,
+  SweepOutcome & { reconciliation?: ReconcileOutcome['status'] },
+  Error,
+  Context
+>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async (_event, context) => {
+    const until = Date.now() + context.getRemainingTimeInMillis() / 2;
+    const reconciled = await reconcilePolicy({
+      ...reconciliation,
+      now: () => new Date(),
+      remainingMs: () => until - Date.now(),
+    });
+    if (reconciled.status !== 'in-force')
+      logger.info('policy reconciliation', {
+        status: reconciled.status,
+        ...('job' in reconciled
+          ? { to: reconciled.job.to, pass: reconciled.job.pass, tenants: reconciled.job.tenants }
+          : {}),
+      });
     const outcome = await sweepExpired({
       ...stores,
       now: () => new Date(),
@@ -44,11 +86,11 @@ export const handler = middy<unknown, SweepOutcome, Error, Context>()
     });
     if (outcome.status === 'busy') {
       logger.info('another sweep holds the lease; nothing done', { runId: outcome.runId });
-      return outcome;
+      return { ...outcome, reconciliation: reconciled.status };
     }
     publish(outcome);
     logger.info('sweep finished', { ...outcome });
-    return outcome;
+    return { ...outcome, reconciliation: reconciled.status };
   });
 
 /** The run as CloudWatch metrics (EMF): deleted counts per category, backlog, oldest overdue age. */

@@ -1,7 +1,8 @@
 import {
   dayDueWindow,
-  oldestKeptRecordTime,
-  retentionDeadline,
+  latestDueRecordTime,
+  recordDeadline,
+  stateOf,
   storedDeadline,
   sweepEveryMinutes,
 } from '#policy/index';
@@ -170,12 +171,15 @@ async function settleBucket(entry: DueEntry, cutoff: Date, run: Progress, deps: 
     day: String(entry.day),
     category: String(entry.bucketCategory),
   };
-  const window = dayDueWindow(bucket.category, bucket.day);
-  if (!window || window.from > cutoff) {
+  // A bucket of a terminated module names the termination (the reconciliation writes it so when
+  // a changed rule makes the termination matter to records kept past it).
+  const state = stateOf(entry.terminatedAt);
+  const window = dayDueWindow(bucket.category, bucket.day, state);
+  const upTo = latestDueRecordTime(bucket.category, cutoff, state);
+  if (!window || window.from > cutoff || !upTo) {
     if (await deps.index.refile(entry, window?.from ?? null)) run.refiled += 1;
     return true;
   }
-  const upTo = oldestKeptRecordTime(bucket.category, cutoff);
   if (isHeld(await heldFor(bucket.tenantId, run, deps), bucket.category)) {
     let due = 0;
     for (let shard = 0; shard < DAY_SHARDS; shard++) {
@@ -191,7 +195,7 @@ async function settleBucket(entry: DueEntry, cutoff: Date, run: Progress, deps: 
       ? await settleMarkers(bucket, upTo, run, deps)
       : await settleRecords(bucket, upTo, run, deps);
   if (next === 'stopped') return false;
-  const deadline = next ? retentionDeadline(bucket.category, next, { status: 'active' }) : null;
+  const deadline = next ? recordDeadline(bucket.category, next, state) : null;
   if (deadline) await deps.index.refile(entry, deadline);
   else if (cutoff >= window.to) await deps.index.deleteIfUnchanged(entry);
   // Nothing left, but the day's records could still arrive (a very late capture files it earlier).

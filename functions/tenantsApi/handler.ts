@@ -8,11 +8,13 @@ import { secretFromEnv } from '#shared/secrets';
 import { DynamoHoldStore } from '#store/holds';
 import { DynamoErasureJobs, DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
+import { DynamoPolicyState } from '#store/policy-state';
 import { NamedQueue } from '#store/queue';
 import { DynamoSweepLog } from '#store/sweeps';
 import { DynamoTenantStore } from '#store/tenants';
 import { placeHold, releaseHold } from './holds.ts';
 import { endHosting, startHosting } from './hosting.ts';
+import { reconciliationStatus } from './reconciliations.ts';
 import { recentSweeps, runsLimit } from './sweeps.ts';
 import { createTenant, hostingServiceOf, readTenant, revokeKey, rotateKey } from './tenants.ts';
 import { modulesToTerminate, requestTermination, terminationStatus } from './terminations.ts';
@@ -28,6 +30,7 @@ const terminations = {
   receipts: new S3ObjectArchive(db, recordsTable, s3Client(), requireEnv('DATA_BUCKET')),
 };
 const sweeps = new DynamoSweepLog(db, tenantsTable);
+const policyState = new DynamoPolicyState(db, tenantsTable);
 const holdDeps = {
   holds: new DynamoHoldStore(db, recordsTable),
   terminations: terminations.jobs,
@@ -47,7 +50,7 @@ const param = (event: HttpEvent, name: string) => {
 };
 const tenantOf = (event: HttpEvent) => readTenant(param(event, 'id'), tenants);
 
-/** The operator's API (tenants, hosting, terminations, sweep status): every route needs the operator key. */
+/** The operator's API (tenants, hosting, terminations, sweep and reconciliation status): every route needs the operator key. */
 export const handler = httpRoutes(
   logger,
   [
@@ -163,6 +166,11 @@ export const handler = httpRoutes(
       path: '/v1/ops/sweeps',
       handler: async (event) =>
         json(200, await recentSweeps(runsLimit(event.queryStringParameters), sweeps, new Date())),
+    },
+    {
+      method: 'GET',
+      path: '/v1/ops/reconciliations',
+      handler: async () => json(200, await reconciliationStatus(policyState)),
     },
   ],
   {

@@ -123,7 +123,7 @@ function sideEffects(c: PolicyChange, after: PolicyDeclarations): string[] {
   const declared = entries(after, 'categories')[c.id] as Declared | undefined;
   if (c.change === 'removed' && (c.before as Declared).stored !== false)
     return [
-      `stored records of ${c.id} will be governed by no rule: nothing reads or deletes them by policy; delete or re-file them before the deploy`,
+      `stored records of ${c.id} lose their declared purpose: they are no longer read, and are deleted at the first sweep after deploy (what a legal hold covers, at the first sweep after its release)`,
     ];
   if (c.change === 'changed' && c.property === 'rule' && declared?.stored === false)
     return [`this backend stores none of ${c.id}: no stored data changes`];

@@ -45,6 +45,21 @@ export const operational = {
     storage: 'dynamodb',
     rule: untilTermination,
   },
+  'reconciliation-status': {
+    name: 'Status of a reconciliation of stored data with a changed policy',
+    reason:
+      'shows operators that a changed policy governs the data already stored: the versions, the changed rules, counts and times; no record ids, no personal data',
+    storage: 'dynamodb',
+    rule: fixed(1095),
+  },
+  'reconciliation-receipt': {
+    name: 'Receipt of a reconciliation of stored data with a changed policy',
+    // As long as the deletion receipts: the evidence an audit asks for after the fact.
+    reason:
+      'evidence for audits that stored data was brought under a changed policy: the versions, the changed rules and per-category counts; holds no personal data',
+    storage: 's3',
+    rule: fixed(1095),
+  },
   'sweep-status': {
     name: 'Status of a run of the expiry sweep',
     reason: 'shows operators that deadlines are kept (counts and times only, no record ids)',

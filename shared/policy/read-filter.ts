@@ -1,35 +1,35 @@
-import { declarationOf } from './catalog.ts';
-import { dayDueWindow } from './lifecycle.ts';
-import { archiveDeletionDate, retentionDeadline } from './retention.ts';
-
-/** A stored item; its deadline follows from `category`, `occurredAt` and, if archived, `terminatedAt`. */
-type StoredItem = object;
-
-const isDeclared = (id: string) => {
-  try {
-    declarationOf(id);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { dayDueWindow, recordDeadline } from './lifecycle.ts';
+import type { TenantModuleState } from './retention.ts';
 
 /**
- * The deadline the policy gives a stored item now, from its category and own time (and, for an
- * archived object, the termination): `null` while it is kept as long as the tenant uses the feature.
- * The policy decides, not a date stamped at write time, so reads and the sweep agree with it.
+ * A stored item; its deadline follows from `category`, `occurredAt` and, once its module is
+ * terminated (an archive, or an index entry of a terminated tenant), `terminatedAt`.
+ */
+type StoredItem = object;
+
+/** The module state an item carries: terminated when it names the termination, else active. */
+export function stateOf(terminatedAt: unknown): TenantModuleState {
+  const at = typeof terminatedAt === 'string' ? new Date(terminatedAt) : undefined;
+  return at && !Number.isNaN(at.getTime())
+    ? { status: 'terminated', terminatedAt: at }
+    : { status: 'active' };
+}
+
+/**
+ * The deadline the policy gives a stored item now, from its category and own time (and the
+ * termination, if it names one): `null` while it is kept as long as the tenant uses the feature.
+ * The policy decides, not a date stamped at write time, so reads and the sweep agree with it; an
+ * item of something the policy no longer declares is past its deadline.
  */
 export function storedDeadline(item: StoredItem): Date | null {
   const { category, occurredAt, terminatedAt, kind, bucketCategory, day } = item as Record<string, unknown>;
   // A day bucket of the sweep's index is needed until the last of its day's records is due.
   if (kind === 'day-bucket' && typeof bucketCategory === 'string' && typeof day === 'string')
-    return isDeclared(bucketCategory) ? (dayDueWindow(bucketCategory, day)?.to ?? null) : null;
-  if (typeof category !== 'string' || typeof occurredAt !== 'string' || !isDeclared(category)) return null;
+    return dayDueWindow(bucketCategory, day, stateOf(terminatedAt))?.to ?? null;
+  if (typeof category !== 'string' || typeof occurredAt !== 'string') return null;
   const recordTime = new Date(occurredAt);
   if (Number.isNaN(recordTime.getTime())) return null;
-  if (typeof terminatedAt === 'string')
-    return archiveDeletionDate(category, recordTime, new Date(terminatedAt));
-  return retentionDeadline(category, recordTime, { status: 'active' });
+  return recordDeadline(category, recordTime, stateOf(terminatedAt));
 }
 
 /** Whether a stored item is past its deadline at `now` (TTL and the sweep may not have acted yet). */

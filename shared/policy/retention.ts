@@ -92,11 +92,6 @@ export function maxLatenessMinutes(): number {
   return enforcement.maxLatenessMinutes;
 }
 
-/** DynamoDB TTL value for a deadline, rounded up so TTL can never act before the deadline. */
-export function ttlEpochSeconds(deadline: Date): number {
-  return Math.ceil(deadline.getTime() / 1000);
-}
-
 /**
  * Whole days after an S3 object's creation at which a lifecycle rule may expire it without ever
  * deleting a record early: the backstop behind the sweep's exact deletions.

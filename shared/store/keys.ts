@@ -49,6 +49,21 @@ export const sweepRunKey = (startedAt: string, runId: string): ItemKey => ({
 });
 export const sweepRunBound = (time: string) => `RUN#${time}`;
 
+/** The policy stored data was last brought under, and the reconciliations that bring it under a new one. */
+export const POLICY_PK = 'POLICY';
+export const policyInForceKey: ItemKey = { pk: POLICY_PK, sk: 'IN-FORCE' };
+export const RECONCILIATION_PREFIX = 'RECONCILIATION#';
+/** The declarations of one policy version (written once; what a later reconciliation diffs against). */
+export const policyDeclarationsKey = (version: string): ItemKey => ({
+  pk: POLICY_PK,
+  sk: `DECLARATIONS#${version}`,
+});
+/** The latest reconciliation to a version; an earlier one to the same version is kept under its start time. */
+export const reconciliationKey = (toVersion: string, startedAt?: string): ItemKey => ({
+  pk: POLICY_PK,
+  sk: `${RECONCILIATION_PREFIX}${toVersion}${startedAt ? `#${startedAt}` : ''}`,
+});
+
 // ---- records table -----------------------------------------------------------------------------
 
 /** A captured record, keyed by its id alone: the id is the tenant's idempotency key, on any day. */
@@ -123,6 +138,12 @@ export const objectEntryKey = (tenantId: string, objectKey: string): ItemKey => 
   pk: objectsPartition(tenantId),
   sk: objectKey,
 });
+/** Where the project's own S3 objects that belong to no tenant (reconciliation receipts) are registered. */
+export const OPS_OBJECTS_PARTITION = 'OPS#OBJECTS';
+export const opsObjectEntryKey = (objectKey: string): ItemKey => ({
+  pk: OPS_OBJECTS_PARTITION,
+  sk: objectKey,
+});
 
 /** Due-index attributes (GSI `byDue`): a shard and a sortable `<deadline>#<pk>#<sk>`. */
 export function dueKey(deadline: Date, key: ItemKey) {
@@ -141,12 +162,27 @@ export const dueDeadline = (dueSk: string) => new Date(dueSk.slice(0, 24));
 
 /** The S3 prefix of a category's archives, or of receipts. */
 export const s3PrefixOf = (category: string) =>
-  category === 'deletion-receipt' ? 'receipts/' : `archives/${category}/`;
+  category === 'deletion-receipt'
+    ? 'receipts/'
+    : category === 'reconciliation-receipt'
+      ? 'policy-receipts/'
+      : `archives/${category}/`;
 
 /** The object key of a group of archived records: deterministic, so a retried page rewrites the same object. */
-export function archiveObjectKey(category: string, tenantId: string, window: string, first: ItemKey) {
-  return `${s3PrefixOf(category)}${tenantId}/${window.replace(':', '')}/${encodeURIComponent(first.pk)}-${encodeURIComponent(first.sk)}.ndjson`;
+export function archiveObjectKey(
+  category: string,
+  tenantId: string,
+  window: string,
+  first: ItemKey,
+  /** Set when an archive is regrouped under a changed policy (its version): never the old key. */
+  variant?: string,
+) {
+  const suffix = variant ? `-${variant}` : '';
+  return `${s3PrefixOf(category)}${tenantId}/${window.replace(':', '')}/${encodeURIComponent(first.pk)}-${encodeURIComponent(first.sk)}${suffix}.ndjson`;
 }
+/** The receipt of one reconciliation of stored data with a changed policy. */
+export const reconciliationReceiptKey = (toVersion: string, startedAt: string) =>
+  `${s3PrefixOf('reconciliation-receipt')}${toVersion}-${startedAt.replaceAll(':', '')}.json`;
 /** The receipt of a module's termination. */
 export const terminationReceiptKey = (tenantId: string, module: string, requestedAt: string) =>
   `receipts/${tenantId}/${module}-${requestedAt.replaceAll(':', '')}.json`;

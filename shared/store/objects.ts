@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { captureDeadline } from '#policy/index';
-import { archiveObjectKey, dueKey, objectEntryKey } from './keys.ts';
+import { archiveObjectKey, dueKey, objectEntryKey, opsObjectEntryKey } from './keys.ts';
 import type { ArchiveGroup, ObjectArchive } from './ports.ts';
 
 /** A key S3 could not delete, with S3's error code. */
@@ -25,7 +25,7 @@ export class S3ObjectArchive implements ObjectArchive {
   ) {}
 
   async archive(tenantId: string, group: ArchiveGroup): Promise<void> {
-    const key = archiveObjectKey(group.category, tenantId, group.window, group.first);
+    const key = archiveObjectKey(group.category, tenantId, group.window, group.first, group.variant);
     await this.#register(tenantId, key, group.deleteAt, {
       category: group.category,
       occurredAt: group.latestRecordAt.toISOString(),
@@ -61,21 +61,57 @@ export class S3ObjectArchive implements ObjectArchive {
     );
   }
 
+  /** Writes the receipt of a reconciliation, registered among the project's own objects. */
+  async putPolicyReceipt(key: string, receipt: object, createdAt: Date): Promise<void> {
+    const deleteAt = captureDeadline('reconciliation-receipt', createdAt);
+    if (!deleteAt) throw new Error('the policy keeps reconciliation receipts for a fixed time');
+    await this.#put(opsObjectEntryKey(key), deleteAt, {
+      category: 'reconciliation-receipt',
+      occurredAt: createdAt.toISOString(),
+    });
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: JSON.stringify(receipt, null, 2),
+        ContentType: 'application/json',
+        Metadata: { 'delete-at': deleteAt.toISOString() },
+      }),
+    );
+  }
+
+  /** The records an archive holds (none when it is gone). */
+  async archived(key: string): Promise<Record<string, unknown>[] | undefined> {
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const text = (await object.Body?.transformToString()) ?? '';
+      return text
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
   async receipt(key: string): Promise<unknown> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return JSON.parse((await object.Body?.transformToString()) ?? 'null');
   }
 
   // No TTL on the entry: it is how the sweep finds the object, so only the sweep may remove it.
-  async #register(tenantId: string, key: string, deleteAt: Date, attributes: object): Promise<void> {
-    const entry = objectEntryKey(tenantId, key);
+  #register(tenantId: string, key: string, deleteAt: Date, attributes: object): Promise<void> {
+    return this.#put(objectEntryKey(tenantId, key), deleteAt, { ...attributes, tenantId });
+  }
+
+  async #put(entry: { pk: string; sk: string }, deleteAt: Date, attributes: object): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
         Item: {
           ...entry,
           ...attributes,
-          tenantId,
           bucket: this.bucket,
           deadline: deleteAt.toISOString(),
           ...dueKey(deleteAt, entry),

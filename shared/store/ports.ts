@@ -48,6 +48,10 @@ export interface TenantStore {
   revokeKey(tenantId: string, keyId: string): Promise<boolean>;
   /** Every tenant id ever created, page by page. */
   tenantIds(): AsyncIterable<string[]>;
+  /** Up to `limit` tenant ids after `after`, in id order (a resumable walk over every tenant). */
+  tenantIdsAfter(after: string | undefined, limit: number): Promise<string[]>;
+  /** How many tenants were ever created. */
+  countTenants(): Promise<number>;
   /** Replaces the tenant's hosting subscriptions; false when there is no such tenant. */
   setHostingServices(tenantId: string, services: string[]): Promise<boolean>;
   setStatus(tenantId: string, status: TenantStatus): Promise<void>;
@@ -83,6 +87,8 @@ export interface DayBucket {
   policyVersion: string;
   /** File the bucket under `due` again even if it exists (filed later), not only when it is new. */
   rearm?: boolean;
+  /** The termination of the records' module, when a rule makes it matter to their deadline. */
+  terminatedAt?: Date;
 }
 
 /** `stored`, or the fingerprint of what was stored under the id before. */
@@ -168,6 +174,8 @@ export interface ArchiveGroup {
   latestRecordAt: Date;
   terminatedAt: Date;
   deleteAt: Date;
+  /** Set when an archive is regrouped under a changed policy: its objects get keys of their own. */
+  variant?: string;
 }
 
 /** The S3 objects of a tenant, each registered under its deletion date before it is written. */

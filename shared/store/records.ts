@@ -111,7 +111,8 @@ export class DynamoRecordStore implements RecordStore {
   }
 }
 
-function bucketItem(bucket: DayBucket, key: { pk: string; sk: string }): Record<string, unknown> {
+/** The registry item of a day (a day marker) or of a day's bucket of one category. */
+export function bucketItem(bucket: DayBucket, key: { pk: string; sk: string }): Record<string, unknown> {
   const common = { ...key, tenantId: bucket.tenantId, day: bucket.day };
   if (!bucket.category) return common;
   return {
@@ -122,6 +123,7 @@ function bucketItem(bucket: DayBucket, key: { pk: string; sk: string }): Record<
     bucketCategory: bucket.category,
     module: bucket.module,
     policyVersion: bucket.policyVersion,
+    ...(bucket.terminatedAt ? { terminatedAt: bucket.terminatedAt.toISOString() } : {}),
     ...(bucket.due ? dueKey(bucket.due, key) : {}),
   };
 }

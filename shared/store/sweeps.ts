@@ -5,7 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { captureDeadline, oldestKeptRecordTime, sweepCutoff, ttlEpochSeconds } from '#policy/index';
+import { oldestKeptRecordTime, sweepCutoff } from '#policy/index';
 import { deleteKeys } from './batch.ts';
 import { isConditionFailure } from './conditions.ts';
 import { SWEEP_PK, sweepLeaseKey, sweepRunBound, sweepRunKey } from './keys.ts';
@@ -109,15 +109,12 @@ export class DynamoSweepLog {
     }
   }
 
-  /** Writes a run's status (at its start, and again at its end). */
+  /**
+   * Writes a run's status (at its start, and again at its end). No TTL: `purge` removes it at the
+   * deadline the policy gives at the time, however the rule changed since it was written.
+   */
   async save(run: SweepRun): Promise<void> {
-    const deleteAt = captureDeadline('sweep-status', new Date(run.startedAt));
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...runKey(run), ...run, ...(deleteAt ? { expiresAt: ttlEpochSeconds(deleteAt) } : {}) },
-      }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...runKey(run), ...run } }));
   }
 
   /** The latest runs, newest first, without those past their own retention at `now`. */
@@ -126,7 +123,7 @@ export class DynamoSweepLog {
       ScanIndexForward: false,
       Limit: limit,
     });
-    return items.map(({ pk: _pk, sk: _sk, expiresAt: _e, ...run }) => run as SweepRun);
+    return items.map(({ pk: _pk, sk: _sk, ...run }) => run as SweepRun);
   }
 
   /** Deletes the status of runs past their retention at `cutoff` (read by key, oldest first). */

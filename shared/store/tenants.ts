@@ -2,6 +2,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -49,6 +50,34 @@ export class DynamoTenantStore implements TenantStore {
       },
     );
     for await (const page of pages) yield (page.Items ?? []).map((item) => String(item.sk));
+  }
+
+  async tenantIdsAfter(after: string | undefined, limit: number): Promise<string[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': TENANT_REGISTRY, ...(after ? { ':after': after } : {}) },
+        ProjectionExpression: 'sk',
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => String(item.sk));
+  }
+
+  async countTenants(): Promise<number> {
+    let count = 0;
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': TENANT_REGISTRY },
+        Select: 'COUNT',
+      },
+    );
+    for await (const page of pages) count += page.Count ?? 0;
+    return count;
   }
 
   async get(id: string): Promise<Tenant | undefined> {

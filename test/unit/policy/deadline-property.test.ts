@@ -11,7 +11,6 @@ import {
   ruleOf,
   storedDeadline,
   sweepCutoff,
-  ttlEpochSeconds,
 } from '#policy/index';
 
 // For random records and random clocks: a record is never readable at or after its deadline, and no
@@ -94,8 +93,6 @@ describe('deadlines for random records and clocks', () => {
         // The sweep deletes an entry only when its deadline is at or before the cutoff of its own clock.
         const deletes = deadline !== null && deadline.getTime() <= sweepCutoff(sweepClock).getTime();
         if (deletes) expect(deadline.getTime()).toBeLessThanOrEqual(trueNow.getTime());
-        // TTL, the backstop, is never earlier than the deadline either.
-        if (deadline) expect(ttlEpochSeconds(deadline) * 1000).toBeGreaterThanOrEqual(deadline.getTime());
       }),
       { numRuns: 2000 },
     );

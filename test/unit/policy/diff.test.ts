@@ -129,9 +129,9 @@ describe('the preview of what a deploy does to stored data', () => {
     ).toContain('this backend stores none of personalization-data: no stored data changes');
   });
 
-  it('warns that a removed stored category leaves its records without a rule', () => {
+  it('says that the records of a removed stored category are deleted at the first sweep, held ones after release', () => {
     expect(report((w) => delete w.categories['version-management-data'])).toContain(
-      'stored records of version-management-data will be governed by no rule',
+      'stored records of version-management-data lose their declared purpose: they are no longer read, and are deleted at the first sweep after deploy (what a legal hold covers, at the first sweep after its release)',
     );
   });
 

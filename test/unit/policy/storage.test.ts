@@ -7,25 +7,9 @@ import {
   RuleMismatchError,
   retentionDeadline,
   s3ExpirationBackstopDays,
-  ttlEpochSeconds,
 } from '#policy/index';
 
 const at = (base: Date, days: number, ms = 0) => new Date(base.getTime() + days * DAY_MS + ms);
-
-describe('DynamoDB TTL', () => {
-  it('rounds the TTL up to the second, so TTL never fires before the deadline', () => {
-    expect(ttlEpochSeconds(new Date('2026-01-01T00:00:00.000Z'))).toBe(1767225600);
-    expect(ttlEpochSeconds(new Date('2026-01-01T00:00:00.001Z'))).toBe(1767225601);
-    expect(ttlEpochSeconds(new Date('2026-01-01T00:00:00.999Z'))).toBe(1767225601);
-  });
-
-  it('puts the TTL within the second that follows the deadline, never before it', () => {
-    const deadline = at(new Date('2024-02-28T12:00:00.123Z'), 180);
-    const ttlMs = ttlEpochSeconds(deadline) * 1000;
-    expect(ttlMs).toBeGreaterThanOrEqual(deadline.getTime());
-    expect(ttlMs - deadline.getTime()).toBeLessThan(1000);
-  });
-});
 
 // Every S3 object class the project writes, with the latest deadline a record in an object created at
 // `creation` can have. A record's own time may lie up to (not including) one day after the object's

@@ -38,12 +38,32 @@ describe('storedDeadline: the deadline the policy gives a stored item', () => {
   it.each([
     ['kept until termination', { category: 'user-operation-log', occurredAt: t0.toISOString() }],
     ['without a category', { occurredAt: t0.toISOString() }],
-    ['of an unknown category', { category: 'nope', occurredAt: t0.toISOString() }],
     ['without a time', { category: 'admin-action-log' }],
     ['with an unreadable time', { category: 'admin-action-log', occurredAt: 'yesterday' }],
   ])('has no deadline for an item %s', (_, item) => {
     expect(storedDeadline(item)).toBeNull();
     expect(isExpired(item, at(10_000))).toBe(false);
+  });
+
+  it('finds an item of a category the policy no longer declares past its deadline: nothing is kept without a purpose', () => {
+    const item = { category: 'retired-category', occurredAt: t0.toISOString() };
+    expect(storedDeadline(item)).toEqual(new Date(0));
+    expect(isExpired(item, t0)).toBe(true);
+    expect(
+      storedDeadline({ kind: 'day-bucket', bucketCategory: 'retired-category', day: '2026-01-01' }),
+    ).toEqual(new Date(0));
+  });
+
+  it('gives an item of a terminated module the deadline its rule gives after the termination', () => {
+    const terminatedAt = at(10).toISOString();
+    // Kept until termination: due at the termination itself.
+    expect(
+      storedDeadline({ category: 'user-operation-log', occurredAt: t0.toISOString(), terminatedAt }),
+    ).toEqual(at(10));
+    // Archived: the later of termination + grace and own time + minimum.
+    expect(
+      storedDeadline({ category: 'asset-management-data', occurredAt: t0.toISOString(), terminatedAt }),
+    ).toEqual(at(180));
   });
 });
 

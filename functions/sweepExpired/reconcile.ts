@@ -1,0 +1,266 @@
+import {
+  declarationsFrom,
+  oldestKeptRecordTime,
+  POLICY_VERSION,
+  type PolicyDeclarations,
+  ruleChanges,
+  storedForm,
+  sweepCutoff,
+} from '#policy/index';
+import { reconciliationReceiptKey } from '#store/keys';
+import type { ChangeCounts, PlannedChange, ReconciliationJob } from '#store/policy-state';
+import { planOf } from './reconcile-plan.ts';
+import { apply, decide, type Pending } from './reconcile-steps.ts';
+import type { ReconcileStores } from './reconcile-stores.ts';
+
+// Brings the stored data under the policy this code was built with, when it differs from the one
+// the data was last brought under: every changed rule's items get the new deadline, by key, tenant
+// by tenant (the sweep that runs next deletes what is now due). Two passes: the second, once every
+// capture that may still run the old code has ended, catches what they wrote. Resumable at every
+// step, one run at a time (a lease), with a status and a receipt.
+
+export interface ReconcileDeps extends ReconcileStores {
+  now: () => Date;
+  /** Milliseconds this invocation may still use for the reconciliation. */
+  remainingMs: () => number;
+  /** How long a capture started before the deploy may still write (the functions' longest timeout). */
+  lateWriterMs: number;
+  /** The run takes no new page with less time than this left. */
+  reserveMs: number;
+}
+
+export type ReconcileOutcome =
+  | { status: 'baseline' | 'in-force' | 'busy' }
+  | { status: 'continue' | 'waiting' | 'completed'; job: ReconciliationJob };
+
+/** The project's own objects come first (an owner id below every tenant id), then each tenant. */
+const OPS_OWNER = '';
+/** A saved checkpoint at least every this many owners, even when nothing changed for them. */
+const SAVE_EVERY_OWNERS = 25;
+
+const zero = (): ChangeCounts => ({
+  bucketsRefiled: 0,
+  bucketsRemoved: 0,
+  bucketsCreated: 0,
+  dueAtOnce: 0,
+  entriesRefiled: 0,
+  archivesRegrouped: 0,
+});
+
+/** One reconciliation step: bring stored data under the deployed policy, as far as time allows. */
+export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOutcome> {
+  const now = deps.now();
+  await purgeStatuses(deps, now);
+  const inForce = await deps.state.inForce();
+  if (!inForce) {
+    // The first deploy: what is stored was written under this policy.
+    await deps.state.putDeclarations(POLICY_VERSION, storedForm());
+    await deps.state.setInForce({ version: POLICY_VERSION, since: now.toISOString() });
+    return { status: 'baseline' };
+  }
+  if (inForce.version === POLICY_VERSION) return { status: 'in-force' };
+  let job = await deps.state.job(POLICY_VERSION);
+  if (job?.status === 'completed' && String(job.endedAt) >= inForce.since) {
+    // Completed, but the policy in force was not yet set when the run ended.
+    await deps.state.setInForce({ version: job.to, since: String(job.endedAt) });
+    return { status: 'completed', job };
+  }
+  // None yet; or an earlier one to this version that another policy followed (a rollback), or that
+  // a newer deploy cut short: this deploy brings the data under the version again.
+  if (!job || job.status === 'completed' || job.status === 'superseded')
+    job = await open(inForce.version, deps, now, job);
+  if (!(await deps.state.lease(job, now, new Date(now.getTime() + deps.remainingMs()))))
+    return { status: 'busy' };
+  try {
+    return await run(job, deps);
+  } finally {
+    delete job.leaseUntil;
+    await deps.state.save(job);
+  }
+}
+
+/** Opens the job: the changes from every policy stored data may be under, planned. */
+async function open(
+  inForce: string,
+  deps: ReconcileDeps,
+  now: Date,
+  replacing?: ReconciliationJob,
+): Promise<ReconciliationJob> {
+  await deps.state.putDeclarations(POLICY_VERSION, storedForm());
+  // A reconciliation a newer deploy cut short may have left items under its own policy.
+  const unfinished = (await deps.state.jobs()).filter(
+    (j) => j.to !== POLICY_VERSION && (j.status === 'running' || j.status === 'waiting'),
+  );
+  const versions = [inForce, ...unfinished.map((j) => j.to)];
+  const sources: PolicyDeclarations[] = [];
+  for (const version of versions) {
+    const stored = await deps.state.declarations(version);
+    if (!stored) throw new Error(`the declarations of policy ${version} are not stored`);
+    sources.push(declarationsFrom(stored).declarations);
+  }
+  const at = now.toISOString();
+  const job = await deps.state.open(
+    {
+      to: POLICY_VERSION,
+      from: versions,
+      status: 'running',
+      changes: planOf(ruleChanges(sources)),
+      pass: 1,
+      startedAt: at,
+      passStartedAt: at,
+      passOneStartedAt: at,
+      tenants: { total: await deps.tenants.countTenants(), done: 0 },
+      cursor: {},
+      counts: {},
+      lateCounts: {},
+      readUnits: 0,
+    },
+    replacing,
+  );
+  for (const cut of unfinished) await deps.state.save({ ...cut, status: 'superseded', endedAt: at });
+  return job;
+}
+
+/** Runs the job's passes from its checkpoint until it completes, waits for late writers, or time runs short. */
+async function run(job: ReconciliationJob, deps: ReconcileDeps): Promise<ReconcileOutcome> {
+  if (job.pending) {
+    await apply(job.pending as Pending, deps);
+    delete job.pending;
+    await deps.state.save(job);
+  }
+  for (;;) {
+    if (job.status === 'waiting') {
+      const now = deps.now();
+      if (now.getTime() < new Date(job.passOneStartedAt).getTime() + deps.lateWriterMs)
+        return { status: 'waiting', job };
+      Object.assign(job, { status: 'running', pass: 2, passStartedAt: now.toISOString(), cursor: {} });
+      job.tenants = { total: await deps.tenants.countTenants(), done: 0 };
+      await deps.state.save(job);
+    }
+    if ((await walk(job, deps)) === 'continue') return { status: 'continue', job };
+    if (job.pass === 1) {
+      job.status = 'waiting';
+      await deps.state.save(job);
+      continue;
+    }
+    await complete(job, deps);
+    return { status: 'completed', job };
+  }
+}
+
+/** One pass over every owner, from the checkpoint. */
+async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done' | 'continue'> {
+  const cutoff = sweepCutoff(deps.now());
+  const upcoming: string[] = [];
+  let unsaved = 0;
+  for (;;) {
+    if (deps.remainingMs() < deps.reserveMs) {
+      await deps.state.save(job);
+      return 'continue';
+    }
+    if (job.cursor.tenantId === undefined) {
+      const { afterTenant } = job.cursor;
+      if (afterTenant !== undefined && upcoming.length === 0)
+        upcoming.push(...(await deps.tenants.tenantIdsAfter(afterTenant, 100)));
+      const next = afterTenant === undefined ? OPS_OWNER : upcoming.shift();
+      if (next === undefined) {
+        await deps.state.save(job);
+        return 'done';
+      }
+      job.cursor = { afterTenant, tenantId: next, step: 0 };
+    }
+    const owner = job.cursor.tenantId as string;
+    const tenant = owner === OPS_OWNER ? undefined : await deps.tenants.get(owner);
+    const steps = owner === OPS_OWNER || tenant ? stepsFor(job.changes, owner) : [];
+    while ((job.cursor.step ?? 0) < steps.length) {
+      if (deps.remainingMs() < deps.reserveMs) {
+        await deps.state.save(job);
+        return 'continue';
+      }
+      const [change, work] = steps[job.cursor.step ?? 0] as [PlannedChange, string];
+      const ctx = { ...(tenant ? { tenant } : {}), cutoff, counts: countsOf(job, change.id) };
+      const decided = await decide(work, change, ctx, job.cursor.page, deps);
+      job.readUnits += decided.readUnits;
+      const step = (job.cursor.step ?? 0) + (decided.next ? 0 : 1);
+      job.cursor = {
+        afterTenant: job.cursor.afterTenant,
+        tenantId: owner,
+        step,
+        ...(decided.next ? { page: decided.next } : {}),
+      };
+      if (!decided.pending) continue;
+      // The decision and its counts are saved before anything is written: a crash replays them.
+      job.pending = decided.pending;
+      await deps.state.save(job);
+      await apply(decided.pending, deps);
+      delete job.pending;
+      unsaved = 0;
+    }
+    if (owner !== OPS_OWNER) job.tenants.done += 1;
+    job.cursor = { afterTenant: owner };
+    if (++unsaved >= SAVE_EVERY_OWNERS) {
+      await deps.state.save(job);
+      unsaved = 0;
+    }
+  }
+}
+
+/** The (change, work) pairs to do for an owner: the project's objects, or a tenant's data. */
+function stepsFor(changes: readonly PlannedChange[], owner: string): Array<[PlannedChange, string]> {
+  const ops = (work: string) => work === 'refile-ops-objects';
+  return changes.flatMap((change) =>
+    change.work
+      .filter((work) => (owner === OPS_OWNER ? ops(work) : !ops(work)))
+      .map((work) => [change, work] as [PlannedChange, string]),
+  );
+}
+
+function countsOf(job: ReconciliationJob, id: string): ChangeCounts {
+  const counts = job.pass === 1 ? job.counts : job.lateCounts;
+  counts[id] ??= zero();
+  return counts[id];
+}
+
+/** The receipt (versions, changes, counts; no ids, no personal data), then the policy is in force. */
+async function complete(job: ReconciliationJob, deps: ReconcileDeps): Promise<void> {
+  const endedAt = deps.now().toISOString();
+  const key = reconciliationReceiptKey(job.to, job.startedAt);
+  await deps.archive.putPolicyReceipt(key, receiptOf({ ...job, endedAt }), new Date(endedAt));
+  Object.assign(job, { status: 'completed', endedAt, receiptKey: key });
+  await deps.state.save(job);
+  await deps.state.setInForce({ version: job.to, since: endedAt });
+}
+
+/** The counts of a pass, per change in plan order, each in one field order (a receipt reads the same however often the job was saved). */
+function inPlanOrder(job: ReconciliationJob, counts: Record<string, ChangeCounts>) {
+  return Object.fromEntries(job.changes.map((c) => [c.id, { ...zero(), ...counts[c.id] }]));
+}
+
+/** What the receipt says. */
+export function receiptOf(job: ReconciliationJob) {
+  return {
+    kind: 'policy-reconciliation',
+    from: job.from,
+    to: job.to,
+    startedAt: job.startedAt,
+    endedAt: job.endedAt,
+    tenants: job.tenants.total,
+    changes: job.changes.map(({ id, before, after, work, unenforceable }) => ({
+      id,
+      before,
+      after,
+      work,
+      ...(unenforceable ? { unenforceable } : {}),
+    })),
+    counts: inPlanOrder(job, job.counts),
+    lateCounts: inPlanOrder(job, job.lateCounts),
+  };
+}
+
+/** Removes the status of reconciliations past their own retention. */
+async function purgeStatuses(deps: ReconcileDeps, now: Date): Promise<void> {
+  const oldest = oldestKeptRecordTime('reconciliation-status', now).toISOString();
+  for (const job of await deps.state.jobs())
+    if (job.endedAt && job.endedAt < oldest && job.status !== 'running' && job.status !== 'waiting')
+      await deps.state.remove(job);
+}
