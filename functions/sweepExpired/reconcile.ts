@@ -34,11 +34,11 @@ export type ReconcileOutcome =
   | { status: 'continue' | 'waiting' | 'completed'; job: ReconciliationJob };
 
 /** The project's own objects come first (an owner id below every tenant id), then each tenant. */
-const OPS_OWNER = '';
+export const OPS_OWNER = '';
 /** A saved checkpoint at least every this many owners, even when nothing changed for them. */
 const SAVE_EVERY_OWNERS = 25;
 
-const zero = (): ChangeCounts => ({
+export const zero = (): ChangeCounts => ({
   bucketsRefiled: 0,
   bucketsRemoved: 0,
   bucketsCreated: 0,
@@ -206,7 +206,7 @@ async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done'
 }
 
 /** The (change, work) pairs to do for an owner: the project's objects, or a tenant's data. */
-function stepsFor(changes: readonly PlannedChange[], owner: string): Array<[PlannedChange, string]> {
+export function stepsFor(changes: readonly PlannedChange[], owner: string): Array<[PlannedChange, string]> {
   const ops = (work: string) => work === 'refile-ops-objects';
   return changes.flatMap((change) =>
     change.work

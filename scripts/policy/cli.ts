@@ -7,6 +7,7 @@ import { recordOfProcessing } from '../../shared/policy/ropa.ts';
 import { POLICY_VERSION } from '../../shared/policy/version.ts';
 import { PolicyRefError, policyAt } from './at-ref.ts';
 import { policyMarkdown } from './markdown.ts';
+import { previewInWords, StageError, stagePreview } from './stage-preview.ts';
 
 // `npm run policy -- <command>`: the policy module published (docs, record of processing, the
 // document GET /v1/policy answers) and the preview of a change before a deploy.
@@ -15,7 +16,10 @@ const USAGE = `usage: npm run policy -- <command>
   docs [--check]   write docs/policy.md from shared/policy/ (--check: fail if it is stale)
   ropa             print the GDPR Art. 30 record of processing activities (JSON)
   json             print the published policy (what GET /v1/policy answers)
-  diff <git-ref>   preview what changes from the policy committed at <git-ref> to the working one`;
+  diff <git-ref> [--stage <stage>]
+                   preview what changes from the policy committed at <git-ref> to the working one;
+                   with --stage (local: the cloud of npm start), also count on that stage what the
+                   reconciliation would touch, without changing anything`;
 
 const docsPath = resolve(import.meta.dirname, '../../docs/policy.md');
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -42,8 +46,8 @@ async function main(command: string | undefined, args: string[]): Promise<number
       print(publishedPolicy());
       return 0;
     case 'diff': {
-      const [ref] = args;
-      if (!ref) break;
+      const [ref, flag, stage] = args;
+      if (!ref || (flag !== undefined && (flag !== '--stage' || !stage)) || args.length > 3) break;
       const before = await policyAt(ref);
       process.stdout.write(
         diffReport(
@@ -51,6 +55,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
           { label: 'working tree', version: POLICY_VERSION, declarations: POLICY },
         ),
       );
+      if (stage) process.stdout.write(previewInWords(stage, await stagePreview(stage, before)));
       return 0;
     }
   }
@@ -61,7 +66,9 @@ async function main(command: string | undefined, args: string[]): Promise<number
 main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof PolicyRefError ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof PolicyRefError || error instanceof StageError ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

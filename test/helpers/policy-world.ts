@@ -27,7 +27,7 @@ export async function worldUnder(cloud: IsolatedCloud, declarations?: PolicyDecl
   if (declarations)
     vi.doMock(DECLARATIONS, async (original) => ({ ...(await original<object>()), POLICY: declarations }));
   else vi.doUnmock(DECLARATIONS);
-  const [policy, sweep, stores, reconcile, terminate, policyState, reconcileIndex, tenants] =
+  const [policy, sweep, stores, reconcile, terminate, policyState, reconcileIndex, tenants, preview] =
     await Promise.all([
       import('#policy/index'),
       import('./sweep.ts'),
@@ -37,6 +37,7 @@ export async function worldUnder(cloud: IsolatedCloud, declarations?: PolicyDecl
       import('#store/policy-state'),
       import('#store/reconcile-index'),
       import('#store/tenants'),
+      import('../../functions/sweepExpired/reconcile-preview.ts'),
     ]);
   vi.doUnmock(DECLARATIONS);
 
@@ -78,6 +79,12 @@ export async function worldUnder(cloud: IsolatedCloud, declarations?: PolicyDecl
       const { clients, ...rest } = overrides;
       return reconcile.reconcilePolicy({ ...reconcileDeps(clients), now: () => now, ...rest });
     },
+    /** The dry run of a reconciliation at `now` (from the policy in force, else from `fallback`). */
+    preview: (now: Date, fallback: PolicyDeclarations) =>
+      preview.previewReconciliation(reconcileDeps(), now, {
+        version: policy.policyVersionOf(fallback),
+        declarations: fallback,
+      }),
     /** Reconciles until the job completes (both passes), as the scheduled runs would. */
     async reconcileFully(now: Date) {
       for (let run = 0; run < 20; run++) {

@@ -1,0 +1,66 @@
+import {
+  declarationsFrom,
+  POLICY_VERSION,
+  type PolicyDeclarations,
+  ruleChanges,
+  sweepCutoff,
+} from '#policy/index';
+import type { ChangeCounts, PlannedChange } from '#store/policy-state';
+import { OPS_OWNER, stepsFor, zero } from './reconcile.ts';
+import { planOf } from './reconcile-plan.ts';
+import { decide } from './reconcile-steps.ts';
+import type { ReconcileStores } from './reconcile-stores.ts';
+
+/** What a reconciliation to the working policy would do on a stage, counted without writing anything. */
+export interface ReconciliationPreview {
+  /** The version the stage's data is under (its policy in force), or the given one when it has none. */
+  from: string;
+  to: string;
+  changes: PlannedChange[];
+  counts: Record<string, ChangeCounts>;
+  tenants: number;
+  readUnits: number;
+}
+
+/**
+ * A dry run of the reconciliation: the same plan from the stage's policy in force (or `fallback`
+ * when the stage has none yet), the same walk and the same decisions, none of them applied.
+ */
+export async function previewReconciliation(
+  stores: Pick<ReconcileStores, 'index' | 'due' | 'archive' | 'state' | 'tenants'>,
+  now: Date,
+  fallback: { version: string; declarations: PolicyDeclarations },
+): Promise<ReconciliationPreview> {
+  const inForce = await stores.state.inForce();
+  const stored = inForce ? await stores.state.declarations(inForce.version) : undefined;
+  const before = stored ? declarationsFrom(stored) : fallback;
+  const changes = planOf(ruleChanges([before.declarations]));
+  const counts: Record<string, ChangeCounts> = {};
+  const cutoff = sweepCutoff(now);
+  let readUnits = 0;
+  let tenants = 0;
+  const run = async (owner: string) => {
+    const tenant = owner === OPS_OWNER ? undefined : await stores.tenants.get(owner);
+    if (owner !== OPS_OWNER && !tenant) return;
+    for (const [change, work] of stepsFor(changes, owner)) {
+      counts[change.id] ??= zero();
+      let page: string | undefined;
+      do {
+        const ctx = { ...(tenant ? { tenant } : {}), cutoff, counts: counts[change.id] as ChangeCounts };
+        const decided = await decide(work, change, ctx, page, stores as ReconcileStores);
+        readUnits += decided.readUnits;
+        page = decided.next;
+      } while (page);
+    }
+  };
+  await run(OPS_OWNER);
+  let after: string | undefined = OPS_OWNER;
+  for (;;) {
+    const ids = await stores.tenants.tenantIdsAfter(after, 100);
+    for (const id of ids) await run(id);
+    tenants += ids.length;
+    if (ids.length < 100) break;
+    after = ids.at(-1);
+  }
+  return { from: before.version, to: POLICY_VERSION, changes, counts, tenants, readUnits };
+}
