@@ -25,6 +25,18 @@ export async function putAll(db: DynamoDBDocumentClient, table: string, items: I
   });
 }
 
+/** A raw baseline: BatchWriteItem puts of whole items, `inFlight` batches of 25 at a time. */
+export async function rawPut(db: DynamoDBDocumentClient, table: string, items: Item[], inFlight: number) {
+  const chunks = chunk(items, 25);
+  await pool(chunks.length, inFlight, async (i) => {
+    let requests = (chunks[i] as Item[]).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+    }
+  });
+}
+
 /** The raw baseline: BatchWriteItem deletes of known keys, `inFlight` batches of 25 at a time. */
 export async function rawDelete(db: DynamoDBDocumentClient, table: string, keys: Key[], inFlight: number) {
   const chunks = chunk(keys, 25);

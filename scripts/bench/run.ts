@@ -6,6 +6,7 @@ import { bundleFigures } from './bundles.ts';
 import { batchCapture, captureCost, captureOverhead } from './capture.ts';
 import { type BenchCloud, functionEnv, startBenchCloud } from './cloud.ts';
 import { fmt } from './measure.ts';
+import { reconciliationFigures } from './reconciliation.ts';
 import { type Results, updateReadme } from './report.ts';
 import { type Figure, FULL, QUICK, type Sizes } from './sizes.ts';
 import { sweepFigures } from './sweep.ts';
@@ -34,6 +35,7 @@ const groups: Record<string, Group> = {
   aggregation: aggregationScale,
   sweep: sweepFigures,
   termination: terminationRate,
+  reconciliation: reconciliationFigures,
   bundles: (bench, s) => bundleFigures(bench, s),
 };
 
