@@ -5,6 +5,7 @@ import { aggregationScale } from './aggregation.ts';
 import { bundleFigures } from './bundles.ts';
 import { batchCapture, captureCost, captureOverhead } from './capture.ts';
 import { type BenchCloud, functionEnv, startBenchCloud } from './cloud.ts';
+import { wholeDayCost } from './day-cost.ts';
 import { fmt } from './measure.ts';
 import { reconciliationFigures } from './reconciliation.ts';
 import { type Results, updateReadme } from './report.ts';
@@ -31,6 +32,7 @@ const groups: Record<string, Group> = {
     ...(await captureCost(bench, s)),
     ...(await captureOverhead(bench, s)),
     ...(await batchCapture(bench, s)),
+    ...(await wholeDayCost(bench, s)),
   ],
   aggregation: aggregationScale,
   sweep: sweepFigures,
