@@ -214,7 +214,7 @@ export async function captureOverhead(bench: BenchCloud, sizes: Sizes): Promise<
   ];
 }
 
-/** 100-record requests vs BatchWriteItem of the records they stored, 4 requests in flight on each side. */
+/** 100-record requests against conditional writes and against BatchWriteItem of the items they stored, 4 requests in flight on each side. */
 export async function batchCapture(bench: BenchCloud, sizes: Sizes): Promise<Figure[]> {
   const { handlerSide, raw, apiKey } = await twoSides(bench);
   const handler = handlerSide.container();
