@@ -78,7 +78,7 @@ async function captureEvent(event: unknown, deps: TriggerDeps, logger: Logger): 
       deps.captureBudgetMs,
       (async () => {
         const tenant = await deps.tenants.get(tenantId);
-        if (!tenant || tenant.status !== 'active') return 'tenant-inactive' as const;
+        if (tenant?.status !== 'active') return 'tenant-inactive' as const;
         const { results } = await captureDerived({ tenant, records: mapping.records }, deps.capture);
         return results.every((r) => r.outcome === 'duplicate') ? ('duplicate' as const) : ('stored' as const);
       })(),
