@@ -21,6 +21,11 @@ export async function captureFromSource(
   deps: CaptureDeps,
 ): Promise<SourceCaptureResult> {
   const { tenant, mapping } = input;
+  if (mapping.records.length + mapping.ignored.length + mapping.problems.length === 0) {
+    throw new InvalidInput('The payload holds no event; nothing was stored.', [
+      { pointer: '', detail: 'an empty payload' },
+    ]);
+  }
   if (mapping.problems.length > 0) {
     throw new InvalidInput(
       `${mapping.problems.length} problem(s) in the vendor payload; nothing was stored.`,
