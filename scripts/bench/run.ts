@@ -8,6 +8,7 @@ import { type BenchCloud, functionEnv, startBenchCloud } from './cloud.ts';
 import { fmt } from './measure.ts';
 import { type Results, updateReadme } from './report.ts';
 import { type Figure, FULL, QUICK, type Sizes } from './sizes.ts';
+import { sourceOverhead } from './sources.ts';
 import { sweepFigures } from './sweep.ts';
 import { terminationRate } from './termination.ts';
 
@@ -31,6 +32,7 @@ const groups: Record<string, Group> = {
     ...(await captureOverhead(bench, s)),
     ...(await batchCapture(bench, s)),
   ],
+  sources: sourceOverhead,
   aggregation: aggregationScale,
   sweep: sweepFigures,
   termination: terminationRate,
