@@ -89,39 +89,68 @@ export async function bundleFigures(bench: BenchCloud, sizes: Sizes): Promise<Fi
   const functions = Object.entries(bench.service.functions);
   for (const [name, fn] of functions) {
     const entry = resolve(root, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`);
+    // The function's own environment as serverless.yml resolves it, pointed at this run's copy.
+    const own = Object.entries((fn as { environment?: Record<string, unknown> }).environment ?? {}).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    );
+    const fnEnv = { ...Object.fromEntries(own), ...env };
     const deployed = await bundle(entry, join(out, `${name}.mjs`), options, exclude);
+    // The two ways to ship the SDK, whatever serverless.yml deploys: in the bundle, or left to the runtime.
     const bundled = await bundle(entry, join(out, `${name}.sdk-bundled.mjs`), options, []);
+    const runtime = await bundle(entry, join(out, `${name}.sdk-runtime.mjs`), options, ['@aws-sdk/*']);
     const baselineEntry = join(out, `${name}.sdk-only.ts`);
-    const clients = deployed.sdk.map((p) => SDK_CLIENTS[p] as string);
+    const clients = runtime.sdk.map((p) => SDK_CLIENTS[p] as string);
     await writeFile(baselineEntry, `${clients.join('\n')}\nexport const ready = true;\n`);
     const baseline = await bundle(baselineEntry, join(out, `${name}.sdk-only.mjs`), options, exclude);
-    const ms = { fn: [] as number[], base: [] as number[], ratio: [] as number[], rss: [] as number[] };
+    const ms = {
+      fn: [] as number[],
+      base: [] as number[],
+      ratio: [] as number[],
+      rss: [] as number[],
+      bundled: [] as number[],
+      choice: [] as number[],
+    };
     for (let i = 0; i < sizes.coldInitRuns; i++) {
-      const f = await importOnce(join(out, `${name}.mjs`), env);
-      const b = await importOnce(join(out, `${name}.sdk-only.mjs`), env);
+      const f = await importOnce(join(out, `${name}.mjs`), fnEnv);
+      const b = await importOnce(join(out, `${name}.sdk-only.mjs`), fnEnv);
+      const s = await importOnce(join(out, `${name}.sdk-bundled.mjs`), fnEnv);
+      const r = await importOnce(join(out, `${name}.sdk-runtime.mjs`), fnEnv);
       ms.fn.push(f.ms);
+      ms.bundled.push(s.ms);
+      ms.choice.push(s.ms / r.ms);
       ms.base.push(b.ms);
       ms.ratio.push(f.ms / b.ms);
       ms.rss.push(f.rss / KIB / KIB);
     }
-    const limit = 400;
+    // Lambda allows 250 MB unzipped: a goal well under it.
+    const limit = 5 * KIB;
     figures.push(
       {
         figure: `bundle ${name}`,
         unit: 'KiB',
         value: summarise([deployed.bytes / KIB]),
         goal: atMost(limit),
-        note: `SDK left to the runtime (${exclude.join(', ') || 'nothing'}); with the SDK bundled: ${Math.round(bundled.bytes / KIB)} KiB; SDK packages used: ${deployed.sdk.join(', ') || 'none'}`,
+        note: `as deployed (left out of the bundle: ${exclude.join(', ') || 'nothing, the SDK is bundled'}); SDK packages used: ${runtime.sdk.join(', ') || 'none'}`,
       },
-      { figure: `bundle ${name}, SDK bundled in`, unit: 'KiB', value: summarise([bundled.bytes / KIB]) },
+      {
+        figure: `bundle ${name}, SDK left to the runtime`,
+        unit: 'KiB',
+        value: summarise([runtime.bytes / KIB]),
+      },
       {
         figure: `cold init ${name} / SDK clients only`,
         unit: '×',
         value: summarise(ms.ratio),
-        ...(deployed.sdk.length ? { goal: atMost(1.2) } : {}),
-        note: `${deployed.sdk.length ? '' : 'no SDK client: the baseline is an empty module, so no goal; '}import of the bundle ${summarise(ms.fn).median.toFixed(0)} ms vs ${summarise(ms.base).median.toFixed(0)} ms for a ${Math.round(baseline.bytes / KIB)} KiB bundle constructing only ${deployed.sdk.join(', ') || 'no SDK client'} (median of ${sizes.coldInitRuns} fresh processes each)`,
+        ...(runtime.sdk.length ? { goal: atMost(1.2) } : {}),
+        note: `${runtime.sdk.length ? '' : 'no SDK client: the baseline is an empty module, so no goal; '}import of the bundle ${summarise(ms.fn).median.toFixed(0)} ms vs ${summarise(ms.base).median.toFixed(0)} ms for a ${Math.round(baseline.bytes / KIB)} KiB bundle constructing only ${runtime.sdk.join(', ') || 'no SDK client'} (median of ${sizes.coldInitRuns} fresh processes each)`,
       },
       { figure: `cold init ${name}`, unit: 'ms', value: summarise(ms.fn) },
+      {
+        figure: `cold init ${name}: SDK bundled / SDK from node_modules`,
+        unit: '×',
+        value: summarise(ms.choice),
+        note: `import of the minified bundle with the SDK in it (${Math.round(bundled.bytes / KIB)} KiB) against the same code resolving the SDK from node_modules as the runtime's copy would be resolved (${Math.round(runtime.bytes / KIB)} KiB), in the same fresh processes; below 1: bundling is faster`,
+      },
       { figure: `RSS after import ${name}`, unit: 'MiB', value: summarise(ms.rss) },
     );
   }
@@ -149,7 +178,7 @@ async function captureMemory(
     const types = ['user.login', 'user.registered', 'user.login_failed'];
     const worker = async () => {
       for (let i = next++; i < ${sizes.memoryRequests}; i = next++) {
-        const body = JSON.stringify({ events: Array.from({ length: 10 }, (_, j) => ({ id: 'm-' + i + '-' + j, type: types[j % 3], occurredAt: new Date().toISOString(), userId: 'u-' + ((i * 10 + j) % 5000), clientIp: '203.0.113.7', country: 'DE' })) });
+        const body = JSON.stringify({ events: Array.from({ length: 10 }, (_, j) => ({ id: 'm-' + process.pid + '-' + i + '-' + j, type: types[j % 3], occurredAt: new Date().toISOString(), userId: 'u-' + ((i * 10 + j) % 5000), clientIp: '203.0.113.7', country: 'DE' })) });
         const r = await handler({ version: '2.0', routeKey: 'POST /v1/events', rawPath: '/v1/events', rawQueryString: '', headers: { authorization: 'Bearer ${tenant.apiKey}', 'content-type': 'application/json' }, requestContext: { requestId: 'r' + i, http: { method: 'POST', path: '/v1/events', sourceIp: '127.0.0.1' } }, body, isBase64Encoded: false }, context);
         if (r.statusCode !== 202) throw new Error('capture answered ' + r.statusCode + ' ' + r.body);
       }

@@ -14,9 +14,14 @@ export async function itemsWhere(db: DynamoDBDocumentClient, table: string, keep
 }
 
 /** Writes items with BatchWriteItem (setting up the raw side; untimed). */
-export async function putAll(db: DynamoDBDocumentClient, table: string, items: Item[]): Promise<void> {
+export function putAll(db: DynamoDBDocumentClient, table: string, items: Item[]): Promise<void> {
+  return rawPut(db, table, items, 8);
+}
+
+/** A raw baseline: BatchWriteItem puts of whole items, `inFlight` batches of 25 at a time. */
+export async function rawPut(db: DynamoDBDocumentClient, table: string, items: Item[], inFlight: number) {
   const chunks = chunk(items, 25);
-  await pool(chunks.length, 8, async (i) => {
+  await pool(chunks.length, inFlight, async (i) => {
     let requests = (chunks[i] as Item[]).map((Item) => ({ PutRequest: { Item } }));
     while (requests.length > 0) {
       const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));

@@ -5,7 +5,9 @@ import { aggregationScale } from './aggregation.ts';
 import { bundleFigures } from './bundles.ts';
 import { batchCapture, captureCost, captureOverhead } from './capture.ts';
 import { type BenchCloud, functionEnv, startBenchCloud } from './cloud.ts';
+import { wholeDayCost } from './day-cost.ts';
 import { fmt } from './measure.ts';
+import { reconciliationFigures } from './reconciliation.ts';
 import { type Results, updateReadme } from './report.ts';
 import { type Figure, FULL, QUICK, type Sizes } from './sizes.ts';
 import { sourceOverhead } from './sources.ts';
@@ -31,11 +33,13 @@ const groups: Record<string, Group> = {
     ...(await captureCost(bench, s)),
     ...(await captureOverhead(bench, s)),
     ...(await batchCapture(bench, s)),
+    ...(await wholeDayCost(bench, s)),
   ],
   sources: sourceOverhead,
   aggregation: aggregationScale,
   sweep: sweepFigures,
   termination: terminationRate,
+  reconciliation: reconciliationFigures,
   bundles: (bench, s) => bundleFigures(bench, s),
 };
 

@@ -15,6 +15,9 @@ export interface Sizes {
   sweepUnexpired: number;
   /** Records of one tenant removed per termination repetition. */
   terminationRecords: number;
+  /** Tenants and days of admin-action buckets a policy reconciliation re-files. */
+  reconcileTenants: number;
+  reconcileDays: number;
   coldInitRuns: number;
   memoryRequests: number;
 }
@@ -30,6 +33,8 @@ export const FULL: Sizes = {
   sweepDue: 4_000,
   sweepUnexpired: 2_000,
   terminationRecords: 5_000,
+  reconcileTenants: 10,
+  reconcileDays: 150,
   coldInitRuns: 10,
   memoryRequests: 3_000,
 };
@@ -45,6 +50,8 @@ export const QUICK: Sizes = {
   sweepDue: 200,
   sweepUnexpired: 100,
   terminationRecords: 300,
+  reconcileTenants: 2,
+  reconcileDays: 10,
   coldInitRuns: 3,
   memoryRequests: 200,
 };

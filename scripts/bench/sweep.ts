@@ -38,7 +38,8 @@ function sweepSide(cloud: IsolatedCloud) {
       }),
     );
     if (value.status !== 'completed') throw new Error(`sweep ended ${JSON.stringify(value)}`);
-    return { ms, run: value, reads: capacity.reset().read };
+    const used = capacity.reset();
+    return { ms, run: value, reads: used.read, writes: used.write };
   };
   return { cloud, db, sweep };
 }
@@ -76,6 +77,7 @@ export async function sweepFigures(bench: BenchCloud, sizes: Sizes): Promise<Fig
     large: [] as number[],
     rsmall: [] as number[],
     rlarge: [] as number[],
+    wsmall: [] as number[],
   };
   const rate = { sweep: [] as number[], raw: [] as number[], ratio: [] as number[] };
   const isDue = (item: Record<string, unknown>) =>
@@ -101,6 +103,7 @@ export async function sweepFigures(bench: BenchCloud, sizes: Sizes): Promise<Fig
     results.large.push(l.ms);
     results.rsmall.push(s.reads);
     results.rlarge.push(l.reads);
+    results.wsmall.push(s.writes / sizes.sweepDue);
     const keys = due.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
     const rawRun = await timed(() =>
       rawDelete(raw.db, raw.cloud.tables.RecordsTable as string, keys, RAW_IN_FLIGHT),
@@ -127,6 +130,17 @@ export async function sweepFigures(bench: BenchCloud, sizes: Sizes): Promise<Fig
     },
     { figure: 'sweep: read units, 1× unexpired', unit: 'RCU', value: summarise(results.rsmall) },
     { figure: 'sweep: read units, 10× unexpired', unit: 'RCU', value: summarise(results.rlarge) },
+    {
+      figure: 'sweep: read units per deleted record',
+      unit: 'RCU/record',
+      value: summarise(results.rsmall.map((r) => r / sizes.sweepDue)),
+    },
+    {
+      figure: 'sweep: write units per deleted record',
+      unit: 'WCU/record',
+      value: summarise(results.wsmall),
+      note: 'the record, its byDay index entry, the day buckets re-filed or removed, the run status',
+    },
     {
       figure: 'sweep rate sweep / raw deletes',
       unit: '×',

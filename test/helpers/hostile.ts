@@ -444,6 +444,11 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       },
       authorization ? { authorization } : {},
     );
+    ops(
+      `reconciliations with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      { method: 'GET', route: '/v1/ops/reconciliations' },
+      authorization ? { authorization } : {},
+    );
   }
   const badIds = [
     'no-such-tenant',

@@ -288,6 +288,38 @@ describe('the local cloud over HTTP', () => {
     });
   }, 180_000);
 
+  it('previews a policy change against the stage with `npm run policy -- diff HEAD --stage local`, writing nothing', async () => {
+    const env = { ...cloud.env, LOCAL_CLOUD_RUNNING_FILE: runningFile };
+    const before = await listings();
+    const { stdout } = await run(
+      'npm',
+      ['run', 'policy', '--silent', '--', 'diff', 'HEAD', '--stage', 'local'],
+      {
+        cwd: root,
+        env,
+        timeout: 150_000,
+      },
+    );
+    // The working tree's policy is the committed one: the dry run walks every tenant and finds nothing to do.
+    expect(stdout).toMatch(
+      /Dry run on stage local: its data is under p-[0-9a-f]{16}; reconciling it to p-[0-9a-f]{16} would, across \d+ tenants?:\n {2}- change nothing stored\n/,
+    );
+    expect(stdout).toMatch(/\(read \d+(\.\d+)? read units; nothing was written\)/);
+    expect(await listings()).toEqual(before);
+    const stopped = await run(
+      'npm',
+      ['run', 'policy', '--silent', '--', 'diff', 'HEAD', '--stage', 'local'],
+      {
+        cwd: root,
+        env: { ...env, LOCAL_CLOUD_RUNNING_FILE: join(tmpdir(), 'no-such-cloud', 'running.json') },
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(stopped).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('the local cloud is not running; start it with `npm start`'),
+    });
+  }, 180_000);
+
   it('answers a capture that hits the Lambda timeout with 5xx, and the handler writes nothing afterwards', async () => {
     const [java] = processesMatching(`-port ${cloud.ports.dynamodb}`);
     const pid = Number(java?.trim().split(/\s+/)[0]);

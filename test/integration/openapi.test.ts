@@ -435,6 +435,16 @@ describe('the OpenAPI document', () => {
       'GET /v1/ops/sweeps 400': () =>
         api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps', query: { limit: '0' }, headers: operator }),
       'GET /v1/ops/sweeps 401': () => api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps' }),
+      'GET /v1/ops/reconciliations 200': async () => {
+        await runSweep(sweepStores(cloud), new Date());
+        return api.tenantsApi({ method: 'GET', route: '/v1/ops/reconciliations', headers: operator });
+      },
+      'GET /v1/ops/reconciliations 401': () =>
+        api.tenantsApi({
+          method: 'GET',
+          route: '/v1/ops/reconciliations',
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        }),
       'DELETE /v1/tenants/{id}/keys/{keyId} 404': () =>
         tenantRoute('DELETE', '/v1/tenants/{id}/keys/{keyId}', { id: tenant.id, keyId: 'missing' }),
     };

@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+import { load } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, POLICY, type PolicyDeclarations, policyVersionOf, type RetentionRule } from '#policy/index';
 import type { ChangeCounts, ReconciliationJob } from '#store/policy-state';
@@ -369,6 +374,15 @@ describe('a changed policy governs the data already stored', () => {
       ],
     });
     expect(status.body.reconciliations[0]).not.toHaveProperty('pending');
+    // The status of a completed reconciliation is what the API document says it is.
+    const doc = load(readFileSync(resolve(import.meta.dirname, '../../docs/openapi.yaml'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    (formats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
+    ajv.addSchema(doc as object, 'openapi');
+    const validate = ajv.getSchema(
+      'openapi#/paths/~1v1~1ops~1reconciliations/get/responses/200/content/application~1json/schema',
+    );
+    expect(validate?.(status.body), JSON.stringify(validate?.errors)).toBe(true);
   });
 
   it('costs the same read units with ten times as many records the change does not touch', async () => {

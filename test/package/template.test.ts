@@ -172,9 +172,15 @@ describe('the packaged CloudFormation template', () => {
         .map((c) => ({ id: c.id, rule: c.rule, prefix: `archives/${c.id}/` })),
       ...Object.entries(POLICY.operational)
         .filter(([id, d]) => d.storage === 's3' && id !== 's3-leftovers')
-        .map(([id, d]) => ({ id, rule: d.rule, prefix: 'receipts/' })),
+        // Reconciliation receipts are the project's own, kept apart from tenants' deletion receipts.
+        .map(([id, d]) => ({
+          id,
+          rule: d.rule,
+          prefix: id === 'reconciliation-receipt' ? 'policy-receipts/' : 'receipts/',
+        })),
     ];
     expect(stored.map((s) => s.id)).toContain('deletion-receipt');
+    expect(stored.map((s) => s.id)).toContain('reconciliation-receipt');
     for (const { id, rule, prefix } of stored) {
       const minimum =
         rule.kind === 'fixed'
