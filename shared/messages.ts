@@ -102,3 +102,28 @@ export const parseStatsJob = (body: string): StatsJob =>
 /** How a user is named in jobs and receipts: a hash of tenant and user id, never the id itself. */
 export const subjectOf = (tenant: string, userId: string) =>
   createHash('sha256').update(`${tenant}\u0000${userId}`).digest('hex').slice(0, 32);
+
+/** A capture the Cognito trigger could not complete within its time bound: stored later, once. */
+export interface QueuedCapture {
+  kind: 'capture';
+  tenantId: string;
+  /** the records as the source mapper produced them (field-minimised; validated again on receipt) */
+  records: Array<Record<string, unknown>>;
+  queuedAt: string;
+}
+
+const Queued = (now: Date) =>
+  v.strictObject({
+    kind: v.literal('capture'),
+    tenantId,
+    records: v.pipe(
+      v.array(v.record(v.string(), v.unknown()), 'records must be an array of records'),
+      v.minLength(1, 'records must not be empty'),
+      v.maxLength(100, 'records must hold at most 100 records'),
+    ),
+    queuedAt: instant('queuedAt', now),
+  });
+
+/** Parses a queued capture; PoisonMessage names what is wrong. */
+export const parseQueuedCapture = (body: string, now: Date): QueuedCapture =>
+  parseWith(Queued(now), body, 'a queued capture {kind: capture, tenantId, records, queuedAt}');

@@ -176,6 +176,19 @@ export const SHAPES: Readonly<Record<RecordType, Shape>> = {
   'security.version': { component: req(text(64)), version: req(text(64)) },
 };
 
+/**
+ * The shapes of records mapped from a vendor source (SPEC §9): the same fields, but a user
+ * operation's `clientIp` and `country` are optional, because Cognito's triggers carry no address
+ * and a vendor's address may be a proxy's placeholder or unknown to the IP database. A mapper never
+ * writes a placeholder; a client of `POST /v1/events` still sends both (it knows them).
+ */
+export const SOURCE_SHAPES: Readonly<Record<RecordType, Shape>> = Object.fromEntries(
+  Object.entries(SHAPES).map(([type, shape]) => [
+    type,
+    'clientIp' in shape && 'country' in shape && 'userId' in shape ? userOperation(false) : shape,
+  ]),
+) as Record<RecordType, Shape>;
+
 export function isObjectField(field: Field): field is ObjectField {
   return 'shape' in field;
 }

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { type CategoryId, categoryOf, type ModuleId, POLICY, type RecordType } from '#policy/index';
 import { InvalidInput, type Issue, TooLarge } from '#shared/errors';
 import { parseTimestamp } from '#shared/timestamp';
-import { describe, isObjectField, SHAPES, type Shape, shorten } from './record-shapes.ts';
+import { describe, isObjectField, SHAPES, type Shape, SOURCE_SHAPES, shorten } from './record-shapes.ts';
 
 export { schemaFields } from './record-shapes.ts';
 
@@ -113,7 +113,12 @@ function validateShape(
   return ok ? out : undefined;
 }
 
-function validateRecord(input: unknown, pointer: string, report: Report): ValidRecord | undefined {
+function validateRecord(
+  input: unknown,
+  pointer: string,
+  report: Report,
+  shapes: Readonly<Record<RecordType, Shape>> = SHAPES,
+): ValidRecord | undefined {
   if (!isPlainObject(input)) {
     report(pointer, `A record must be a JSON object, not ${describe(input)}`);
     return undefined;
@@ -162,7 +167,7 @@ function validateRecord(input: unknown, pointer: string, report: Report): ValidR
   const allowed = category.fields;
   const fields = validateShape(
     input,
-    SHAPES[recordType],
+    shapes[recordType],
     pointer,
     '',
     (key) =>
@@ -276,4 +281,25 @@ export function parseCaptureBody(body: unknown): ValidRecord[] {
       parsed.issues,
     );
   return parsed.records;
+}
+
+/**
+ * The records a vendor mapper produced, validated as capture validates a request (SOURCE_SHAPES:
+ * a user operation's location may be absent); the domain error names each record by its index.
+ */
+export function parseSourceRecords(records: readonly unknown[]): ValidRecord[] {
+  const issues: RecordIssue[] = [];
+  const valid: ValidRecord[] = [];
+  records.forEach((record, index) => {
+    const parsed = validateRecord(
+      record,
+      `/records/${index}`,
+      (pointer, detail) => issues.push(withId({ index, pointer, detail }, record)),
+      SOURCE_SHAPES,
+    );
+    if (parsed) valid.push(parsed);
+  });
+  if (issues.length > 0)
+    throw new InvalidInput(`${issues.length} problem(s) in the mapped records; nothing was stored.`, issues);
+  return valid;
 }

@@ -37,6 +37,7 @@ const OPERATIONAL: Readonly<Record<string, Shape>> = {
   'reconciliation-status': 'self',
   'function-logs': 'deploy',
   'dead-letters': 'deploy',
+  'queued-capture': 'deploy',
   's3-leftovers': 'deploy',
 };
 const STATE: readonly string[] = ['user-attributes', 'application-data', 'statistical-data'];

@@ -10,6 +10,7 @@ import { fmt } from './measure.ts';
 import { reconciliationFigures } from './reconciliation.ts';
 import { type Results, updateReadme } from './report.ts';
 import { type Figure, FULL, QUICK, type Sizes } from './sizes.ts';
+import { sourceOverhead } from './sources.ts';
 import { sweepFigures } from './sweep.ts';
 import { terminationRate } from './termination.ts';
 
@@ -34,6 +35,7 @@ const groups: Record<string, Group> = {
     ...(await batchCapture(bench, s)),
     ...(await wholeDayCost(bench, s)),
   ],
+  sources: sourceOverhead,
   aggregation: aggregationScale,
   sweep: sweepFigures,
   termination: terminationRate,

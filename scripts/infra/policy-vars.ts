@@ -48,6 +48,7 @@ export const policyVars = {
   ],
   functionLogRetentionDays: fixedDays('function-logs'),
   deadLetterRetentionSeconds: fixedDays('dead-letters') * SECONDS_PER_DAY,
+  queuedCaptureRetentionSeconds: fixedDays('queued-capture') * SECONDS_PER_DAY,
   sweepSchedule: `rate(${sweepEveryMinutes()} minutes)`,
   sweepIntervalSeconds: sweepEveryMinutes() * 60,
   // "Older than two sweep intervals" (issue 6): the alarm's threshold on the oldest overdue record.

@@ -3,6 +3,7 @@ import type { OperationalRecordDeclaration } from './types.ts';
 
 // Records the project itself keeps to run and to prove what it did. None holds personal data, so
 // none is a category of SPEC §1; their retention is still declared here, as every retention is.
+// The one exception is a queued capture: a user-operation record in transit to its category.
 
 export const operational = {
   'deletion-receipt': {
@@ -65,6 +66,14 @@ export const operational = {
     reason: 'shows operators that deadlines are kept (counts and times only, no record ids)',
     storage: 'dynamodb',
     rule: fixed(90),
+  },
+  'queued-capture': {
+    name: 'Capture handed over by the Cognito trigger (capture queue and its dead-letter queue)',
+    // Short: the consumer stores it within seconds; a poison message waits this long for an operator.
+    reason:
+      'a sign-in or sign-up the trigger could not store within its time bound, until the consumer stores it as a user-operation record; holds only that record (user id, time, and client IP and country where the user pool opts in)',
+    storage: 'sqs',
+    rule: fixed(4),
   },
   's3-leftovers': {
     name: 'Incomplete multipart uploads and noncurrent object versions',

@@ -35,6 +35,8 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     ERASURE_QUEUE_NAME: cloud.queues.ErasureQueue?.name,
     ERASURE_DLQ_NAME: cloud.queues.ErasureDLQ?.name,
     STATS_DLQ_NAME: cloud.queues.StatsDLQ?.name,
+    CAPTURE_QUEUE_NAME: cloud.queues.CaptureQueue?.name,
+    CAPTURE_DLQ_NAME: cloud.queues.CaptureDLQ?.name,
     DATA_BUCKET: cloud.buckets.DataBucket,
     S3_FORCE_PATH_STYLE: 'true',
     LATE_WRITER_SECONDS: '0',

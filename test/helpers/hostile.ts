@@ -4,7 +4,7 @@ import { FIELDS } from './records.ts';
 /** One hostile request, named for the report, sent to one of the HTTP functions. */
 export interface HostileRequest {
   name: string;
-  fn: 'capture' | 'tenantsApi' | 'statsApi' | 'erasureApi';
+  fn: 'capture' | 'tenantsApi' | 'statsApi' | 'erasureApi' | 'sourcesApi';
   request: ApiRequest;
   /** A body sent as raw bytes (API Gateway passes them base64-encoded). */
   rawBody?: Buffer;
@@ -597,6 +597,92 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       'u-1',
       authorization ? { authorization } : {},
     );
+
+  // The event sources (sourcesApi): Keycloak's and Auth0's own shapes, broken in every field the
+  // mappers read. (Fields they drop when unusable, such as an IP that is no address, are not here:
+  // dropping them is the documented behaviour, not a refusal.)
+  const source = (name: string, route: string, body: string, headers: Record<string, string> = {}) =>
+    corpus.push({
+      name: `sourcesApi: ${name}`,
+      fn: 'sourcesApi',
+      request: { method: 'POST', route, headers: { ...tenant, ...json, ...headers }, body },
+    });
+  const keycloak = (name: string, body: string | object, headers: Record<string, string> = {}) =>
+    source(
+      `keycloak ${name}`,
+      '/v1/sources/keycloak/events',
+      typeof body === 'string' ? body : JSON.stringify(body),
+      headers,
+    );
+  const auth0 = (name: string, body: string | object, headers: Record<string, string> = {}) =>
+    source(
+      `auth0 ${name}`,
+      '/v1/sources/auth0/logs',
+      typeof body === 'string' ? body : JSON.stringify(body),
+      headers,
+    );
+  const kcLogin = (overrides: Record<string, unknown> = {}) => ({
+    id: 'kc-hostile-1',
+    time: Date.now(),
+    type: 'LOGIN',
+    userId: 'u-1',
+    ipAddress: '85.214.132.117',
+    ...overrides,
+  });
+  const a0Log = (data: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => [
+    {
+      log_id: 'a0hostile1',
+      data: { date: now, type: 's', user_id: 'auth0|1', ip: '85.214.132.117', ...data },
+      ...top,
+    },
+  ];
+  for (const text of [...MALFORMED_JSON, ...JSON_NON_OBJECTS]) {
+    keycloak(`malformed ${JSON.stringify(text)}`, text);
+    auth0(`malformed ${JSON.stringify(text)}`, text);
+  }
+  for (const [i, value] of WRONG_VALUES.entries()) {
+    // A null id or userId is Keycloak's own "none" (a digest id; an event without a user is ignored).
+    for (const field of ['time', 'userId', 'type', 'id'])
+      if (value !== null || field === 'time' || field === 'type')
+        keycloak(`${field} wrong value #${i}`, [kcLogin({ [field]: value })]);
+    // authDetails null, or an object (valibot reads an array as one) without an IP: ignored, not refused.
+    if (value !== null && typeof value !== 'object')
+      keycloak(`authDetails wrong value #${i}`, [
+        { ...kcLogin(), operationType: 'DELETE', authDetails: value },
+      ]);
+    for (const field of ['date', 'type']) auth0(`data.${field} wrong value #${i}`, a0Log({ [field]: value }));
+    auth0(`data wrong value #${i}`, [{ log_id: 'a0hostile1', data: value }]);
+    auth0(`log_id wrong value #${i}`, a0Log({}, { log_id: value }));
+  }
+  for (const date of BAD_DATES) auth0(`data.date ${JSON.stringify(date)}`, a0Log({ date }));
+  for (const time of [-1, 1.5, 253_402_300_800_000, Number.MAX_SAFE_INTEGER * 2])
+    keycloak(`time ${time}`, [kcLogin({ time })]);
+  keycloak('an event an hour in the future', [kcLogin({ time: Date.now() + 3_600_000 })]);
+  auth0('a log an hour in the future', a0Log({ date: new Date(Date.now() + 3_600_000).toISOString() }));
+  keycloak('a good event beside a broken one', [kcLogin(), kcLogin({ id: 'kc-hostile-2', time: 'now' })]);
+  auth0('a good log beside a line that is not JSON', `${JSON.stringify(a0Log()[0])}\n{"log_id":`, {
+    'content-type': 'application/x-ndjson',
+  });
+  keycloak(
+    'a lone surrogate in userId',
+    '[{"id":"kc-s","time":1795341600123,"type":"LOGIN","userId":"\\ud800"}]',
+  );
+  auth0(
+    'a lone surrogate in user_id',
+    `[{"log_id":"a0s","data":{"date":"${now}","type":"s","user_id":"\\ud800"}}]`,
+  );
+  keycloak('a body over 256 KiB', `[${' '.repeat(300_000)}]`);
+  auth0('a body over 1 MiB', `[${' '.repeat(1_100_000)}]`);
+  for (const contentType of ['text/plain', 'application/xml', 'multipart/form-data', '']) {
+    keycloak(`content-type ${JSON.stringify(contentType)}`, [kcLogin()], { 'content-type': contentType });
+    auth0(`content-type ${JSON.stringify(contentType)}`, a0Log(), { 'content-type': contentType });
+  }
+  keycloak('content-encoding gzip', [kcLogin()], { 'content-encoding': 'gzip' });
+  auth0('content-encoding gzip', a0Log(), { 'content-encoding': 'gzip' });
+  for (const authorization of ['', 'Bearer', 'Bearer cdl_forged', `Bearer ${keys.operatorKey}`, 'a, b']) {
+    keycloak(`authorization ${JSON.stringify(authorization)}`, [kcLogin()], { authorization });
+    auth0(`authorization ${JSON.stringify(authorization)}`, a0Log(), { authorization });
+  }
   return corpus;
 }
 

@@ -150,6 +150,60 @@ describe('the local cloud over HTTP', () => {
     expect(await listings()).toEqual(before);
   }, 300_000);
 
+  it('takes a Keycloak event and an Auth0 log stream over HTTP, with the country from the packaged IP database', async () => {
+    const stamp = Date.now();
+    const keycloak = [
+      {
+        id: `http-${stamp}`,
+        time: stamp - 60_000,
+        type: 'LOGIN',
+        userId: 'u-http-kc',
+        ipAddress: '85.214.132.117',
+      },
+    ];
+    const auth0 = JSON.stringify({
+      log_id: `http${stamp}`,
+      data: {
+        date: new Date(stamp - 60_000).toISOString(),
+        type: 's',
+        user_id: 'auth0|http',
+        ip: '81.2.69.160',
+      },
+    });
+    const post = async (path: string, headers: Array<[string, string]>, body: string) => {
+      const request = { name: path, method: 'POST', path, headers, body: Buffer.from(body) };
+      // The function's first invocation loads its bundle (see createTenant): once more on a 500.
+      let response = await sendRaw(cloud.base, request);
+      if (response.status >= 500) response = await sendRaw(cloud.base, request);
+      return response;
+    };
+    const kc = await post(
+      '/v1/sources/keycloak/events',
+      [
+        ['authorization', `Bearer ${tenant.apiKey}`],
+        ['content-type', 'application/json'],
+      ],
+      JSON.stringify(keycloak),
+    );
+    expect(kc.status, kc.text).toBe(202);
+    const a0 = await post(
+      '/v1/sources/auth0/logs',
+      [
+        ['authorization', tenant.apiKey],
+        ['content-type', 'application/x-ndjson'],
+      ],
+      `${auth0}\n`,
+    );
+    expect(a0.status, a0.text).toBe(202);
+    const stored = (await tableSnapshot(data, data.tables.RecordsTable as string)).filter(
+      (item) =>
+        item.includes(`"sk":{"S":"kc-http-${stamp}"}`) || item.includes(`"sk":{"S":"a0-http${stamp}"}`),
+    );
+    expect(stored).toHaveLength(2);
+    expect(stored.find((item) => item.includes('kc-http'))).toContain('"country":{"S":"DE"}');
+    expect(stored.find((item) => item.includes('a0-http'))).toContain('"country":{"S":"GB"}');
+  });
+
   it('answers an unknown path 404 and a wrong method 405 with Allow, as problem+json', async () => {
     const cases: Array<[string, string, number, string | undefined]> = [
       ['GET', '/v2/nothing', 404, undefined],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -13,6 +14,7 @@ import { type ApiResponse, apiEvent, lambdaContext, readResponse } from '#test/a
 import { type Api, capture, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
+import { auth0Request, fixtureText, keycloakRequest, sourcesApiOn } from '#test/sources';
 import { aggregationDeps, captureDeps } from '#test/stores';
 import { runSweep, sweepStores } from '#test/sweep';
 import { aggregateTenantDay } from '../../functions/aggregateTenantDay/aggregate.ts';
@@ -446,6 +448,70 @@ describe('the OpenAPI document', () => {
       'DELETE /v1/tenants/{id}/keys/{keyId} 404': () =>
         tenantRoute('DELETE', '/v1/tenants/{id}/keys/{keyId}', { id: tenant.id, keyId: 'missing' }),
     };
+    // The event-source routes (sourcesApi): the same handler as deployed, on this file's tables.
+    const sources = sourcesApiOn(cloud);
+    const deadSources = sourcesApiOn(cloud, new Map(), deadDb);
+    const sourceTenant = await createTenant(api, { modules: ['ciam'] });
+    const keycloakEvent = (time: number) => ({
+      id: randomUUID(),
+      time,
+      type: 'LOGIN',
+      userId: 'u-1',
+      ipAddress: '85.214.132.117',
+    });
+    const auth0Log = (date: string, logId = `l${randomUUID().replaceAll('-', '')}`) =>
+      JSON.stringify([
+        { log_id: logId, data: { date, type: 's', user_id: 'auth0|1', ip: '85.214.132.117' } },
+      ]);
+    const inAnHour = Date.now() + 3_600_000;
+    Object.assign(scenarios, {
+      'POST /v1/sources/keycloak/events 202': () =>
+        sources(keycloakRequest(sourceTenant.apiKey, fixtureText('keycloak-login.json'))),
+      'POST /v1/sources/keycloak/events 400': () =>
+        sources(keycloakRequest(sourceTenant.apiKey, '{"kind":"unknown"}')),
+      'POST /v1/sources/keycloak/events 401': () =>
+        sources(keycloakRequest('cdl_wrong', fixtureText('keycloak-login.json'))),
+      'POST /v1/sources/keycloak/events 409': async () => {
+        const event = keycloakEvent(Date.now() - 60_000);
+        await sources(keycloakRequest(sourceTenant.apiKey, [event]));
+        return sources(keycloakRequest(sourceTenant.apiKey, [{ ...event, time: event.time - 1 }]));
+      },
+      'POST /v1/sources/keycloak/events 410': () =>
+        sources(keycloakRequest(terminated.apiKey, fixtureText('keycloak-login.json'))),
+      'POST /v1/sources/keycloak/events 413': () =>
+        sources(keycloakRequest(sourceTenant.apiKey, `[${' '.repeat(300_000)}]`)),
+      'POST /v1/sources/keycloak/events 415': () =>
+        sources({
+          ...keycloakRequest(sourceTenant.apiKey, 'x'),
+          headers: { authorization: `Bearer ${sourceTenant.apiKey}`, 'content-type': 'text/plain' },
+        }),
+      'POST /v1/sources/keycloak/events 422': () =>
+        sources(keycloakRequest(sourceTenant.apiKey, keycloakEvent(inAnHour))),
+      'POST /v1/sources/keycloak/events 503': () =>
+        deadSources(keycloakRequest(sourceTenant.apiKey, fixtureText('keycloak-login.json'))),
+      'POST /v1/sources/auth0/logs 200': () =>
+        sources(auth0Request(terminated.apiKey, fixtureText('auth0-log-stream.json'))),
+      'POST /v1/sources/auth0/logs 202': () =>
+        sources(auth0Request(sourceTenant.apiKey, fixtureText('auth0-log-stream.json'))),
+      'POST /v1/sources/auth0/logs 400': () => sources(auth0Request(sourceTenant.apiKey, '"x"')),
+      'POST /v1/sources/auth0/logs 401': () =>
+        sources(auth0Request('cdl_wrong', fixtureText('auth0-log-stream.json'))),
+      'POST /v1/sources/auth0/logs 409': async () => {
+        const logId = `l${randomUUID().replaceAll('-', '')}`;
+        await sources(auth0Request(sourceTenant.apiKey, auth0Log(new Date().toISOString(), logId)));
+        return sources(
+          auth0Request(sourceTenant.apiKey, auth0Log(new Date(Date.now() - 1000).toISOString(), logId)),
+        );
+      },
+      'POST /v1/sources/auth0/logs 413': () =>
+        sources(auth0Request(sourceTenant.apiKey, `[${' '.repeat(1_100_000)}]`)),
+      'POST /v1/sources/auth0/logs 415': () =>
+        sources(auth0Request(sourceTenant.apiKey, fixtureText('auth0-log-stream.json'), 'text/csv')),
+      'POST /v1/sources/auth0/logs 422': () =>
+        sources(auth0Request(sourceTenant.apiKey, auth0Log(new Date(inAnHour).toISOString()))),
+      'POST /v1/sources/auth0/logs 503': () =>
+        deadSources(auth0Request(sourceTenant.apiKey, fixtureText('auth0-log-stream.json'))),
+    });
   });
   afterAll(() => cloud.destroy());
 

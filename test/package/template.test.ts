@@ -75,7 +75,10 @@ describe('the packaged CloudFormation template', () => {
     expect(writers.sort()).toEqual([
       'AggregateTenantDayLambdaFunction',
       'CaptureEventsLambdaFunction',
+      'CaptureQueuedLambdaFunction',
+      'CognitoTriggerLambdaFunction',
       'EraseUserLambdaFunction',
+      'SourcesApiLambdaFunction',
     ]);
     for (const id of writers) expect(late, id).toBeGreaterThanOrEqual(functions[id]?.Timeout as number);
   });

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { AUTH0_LOG_TYPES } from '../../../shared/sources/auth0-types.ts';
 import { KEYCLOAK_EVENT_TYPES } from '../../../shared/sources/keycloak-types.ts';
 
-const doc = readFileSync(new URL('../../../docs/sources.md', import.meta.url), 'utf8');
+// docs/sources.md holds the Keycloak tables, the README's "Event sources" the Auth0 one.
+const doc = ['../../../docs/sources.md', '../../../README.md']
+  .map((path) => readFileSync(new URL(path, import.meta.url), 'utf8'))
+  .join('\n');
 
 /** The type codes a table row of the document lists in its first column. */
 function documentedCodes(): Set<string> {
@@ -15,7 +18,7 @@ function documentedCodes(): Set<string> {
   return codes;
 }
 
-describe('the type tables of docs/sources.md', () => {
+describe('the type tables of docs/sources.md and the README', () => {
   it('list every Keycloak event type the mapper maps or ignores', () => {
     const documented = documentedCodes();
     expect(Object.keys(KEYCLOAK_EVENT_TYPES).filter((type) => !documented.has(type))).toEqual([]);
