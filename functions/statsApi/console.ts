@@ -3,10 +3,11 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import uplotJs from 'uplot/dist/uPlot.iife.min.js?raw';
 import uplotCss from 'uplot/dist/uPlot.min.css?raw';
 import page from './console.html?raw';
+import { worldMapSvg } from './world-map.ts';
 
 /**
  * GET /console: the tenant console as one self-contained page (the chart library inlined at bundle
- * time, no other origin). The tenant key is typed into the page and kept in session storage; the
+ * time, the world map projected from Natural Earth data in the bundle, no other origin). The tenant key is typed into the page and kept in session storage; the
  * page reads /v1/stats with it. Inline code runs only with this response's nonce.
  */
 export function consolePage(): APIGatewayProxyResultV2 {
@@ -14,7 +15,8 @@ export function consolePage(): APIGatewayProxyResultV2 {
   const html = page
     .replaceAll('{{nonce}}', nonce)
     .replace('/*{{uplot.css}}*/', () => uplotCss)
-    .replace('/*{{uplot.js}}*/', () => uplotJs);
+    .replace('/*{{uplot.js}}*/', () => uplotJs)
+    .replace('<!--{{world.svg}}-->', () => worldMapSvg());
   return {
     statusCode: 200,
     headers: {
