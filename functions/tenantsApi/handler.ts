@@ -2,6 +2,7 @@ import { requireOperator } from '#http/auth';
 import { readJsonBody } from '#http/body';
 import { functionLogger, type HttpEvent, httpRoutes } from '#http/handler';
 import { json, notFound } from '#http/problem';
+import { sweepOverdueAlarmSeconds } from '#policy/index';
 import { documentClient, s3Client, sqsClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
 import { secretFromEnv } from '#shared/secrets';
@@ -14,6 +15,7 @@ import { DynamoSweepLog } from '#store/sweeps';
 import { DynamoTenantStore } from '#store/tenants';
 import { placeHold, releaseHold } from './holds.ts';
 import { endHosting, startHosting } from './hosting.ts';
+import { listTenants, tenantListQuery } from './list.ts';
 import { reconciliationStatus } from './reconciliations.ts';
 import { recentSweeps, runsLimit } from './sweeps.ts';
 import { createTenant, hostingServiceOf, readTenant, revokeKey, rotateKey } from './tenants.ts';
@@ -62,6 +64,12 @@ export const handler = httpRoutes(
         logger.info('tenant created', { tenantId: created.id, modules: created.modules });
         return json(201, created, { location: `/v1/tenants/${created.id}` });
       },
+    },
+    {
+      method: 'GET',
+      path: '/v1/tenants',
+      handler: async (event) =>
+        json(200, await listTenants(tenantListQuery(event.queryStringParameters), tenants)),
     },
     { method: 'GET', path: '/v1/tenants/{id}', handler: async (event) => json(200, await tenantOf(event)) },
     {
@@ -165,7 +173,10 @@ export const handler = httpRoutes(
       method: 'GET',
       path: '/v1/ops/sweeps',
       handler: async (event) =>
-        json(200, await recentSweeps(runsLimit(event.queryStringParameters), sweeps, new Date())),
+        json(200, {
+          ...(await recentSweeps(runsLimit(event.queryStringParameters), sweeps, new Date())),
+          alarm: { oldestOverdueSeconds: sweepOverdueAlarmSeconds() },
+        }),
     },
     {
       method: 'GET',
