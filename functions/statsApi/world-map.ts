@@ -1,5 +1,5 @@
 import { geoEqualEarth, geoPath } from 'd3-geo';
-import countries from 'i18n-iso-countries';
+import isoCodes from 'i18n-iso-countries/codes.json' with { type: 'json' };
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-110m.json' with { type: 'json' };
@@ -18,6 +18,12 @@ export const MAP_HEIGHT = 470;
 let shapes: MapShape[] | undefined;
 
 /**
+ * ISO 3166-1 numeric -> alpha-2, from the code list of i18n-iso-countries (only that list: the
+ * package's entry point would bundle the country names of every language).
+ */
+const alpha2ByNumeric = new Map((isoCodes as string[][]).map(([alpha2, , numeric]) => [numeric, alpha2]));
+
+/**
  * Natural Earth's 1:110m countries (world-atlas), projected once per container with Equal Earth
  * (areas true to size, as a choropleth needs) into a 960 x 470 box; the page only colours them.
  */
@@ -30,7 +36,7 @@ export function worldMapShapes(): MapShape[] {
   shapes = collection.features.flatMap((f) => {
     const d = path(f);
     if (!d) return [];
-    const code = f.id === undefined ? undefined : countries.numericToAlpha2(String(f.id));
+    const code = f.id === undefined ? undefined : alpha2ByNumeric.get(String(f.id));
     return [{ ...(code ? { code } : {}), name: f.properties?.name ?? '', d }];
   });
   return shapes;
