@@ -434,6 +434,14 @@ describe('the OpenAPI document', () => {
       'GET /v1/ops/sweeps 400': () =>
         api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps', query: { limit: '0' }, headers: operator }),
       'GET /v1/ops/sweeps 401': () => api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps' }),
+      'GET /v1/ops/reconciliations 200': () =>
+        api.tenantsApi({ method: 'GET', route: '/v1/ops/reconciliations', headers: operator }),
+      'GET /v1/ops/reconciliations 401': () =>
+        api.tenantsApi({
+          method: 'GET',
+          route: '/v1/ops/reconciliations',
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        }),
       'GET /v1/tenants 200': () =>
         api.tenantsApi({ method: 'GET', route: '/v1/tenants', query: { limit: '1' }, headers: operator }),
       'GET /v1/tenants 400': () =>
