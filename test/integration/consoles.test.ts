@@ -325,6 +325,14 @@ describe('tenant and operator consoles in a browser', () => {
     expect(all.map((t) => t.id)).toEqual([...all.map((t) => t.id)].sort());
     const leaving = all.find((t) => t.status !== 'active');
     expect(leaving).toBeDefined();
+    // terminateAccount (the termination queue's consumer) finishes the empty tenant's termination.
+    await expect
+      .poll(
+        async () =>
+          (await call(`/v1/tenants/${(leaving as { id: string }).id}/termination`, operatorKey)).body.status,
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe('completed');
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = collectProblems(page);
@@ -380,7 +388,13 @@ describe('tenant and operator consoles in a browser', () => {
     const status = (await call(`/v1/tenants/${(leaving as { id: string }).id}/termination`, operatorKey))
       .body;
     expect(await page.locator('[data-termination]').getAttribute('data-termination')).toBe(status.status);
-    expect(await page.locator('[data-detail] [data-receipt]').count()).toBe(status.receipts?.length ?? 0);
+    expect(status.receipts?.length).toBeGreaterThan(0);
+    expect(await page.locator('[data-detail] [data-receipt]').count()).toBe(status.receipts.length);
+    // A receipt opens to show what was deleted, archived or kept.
+    await page.click('[data-detail] [data-receipt] summary');
+    expect(await page.locator('[data-detail] [data-receipt] pre').first().textContent()).toContain(
+      JSON.stringify(status.receipts[0], null, 2).split('\n')[1]?.trim() ?? '',
+    );
 
     const policy = (await call('/v1/policy', operatorKey)).body;
     expect(await page.locator('[data-policy-version]').textContent()).toBe(policy.version);
