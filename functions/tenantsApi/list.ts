@@ -57,8 +57,15 @@ function justBefore(prefix: string): string {
   return `${prefix.slice(0, -1)}${String.fromCharCode(last - 1)}\u{10ffff}`;
 }
 
+/** The plan usage of a tenant's latest computed day (the statistics' `resourceUsage`), if any. */
+export interface PlanUsage {
+  date: string;
+  monthlyActiveUsers: number;
+  usageStatus: 'normal' | 'warning' | 'exceeded';
+}
+
 /** What the operator's tenant list shows of a tenant: never a key or its hash. */
-function listed(tenant: Tenant) {
+function listed(tenant: Tenant, usage: PlanUsage | undefined) {
   return {
     id: tenant.id,
     name: tenant.name,
@@ -70,6 +77,7 @@ function listed(tenant: Tenant) {
     status: tenant.status,
     terminations: tenant.terminations,
     ...(tenant.hostingServices ? { hostingServices: tenant.hostingServices } : {}),
+    ...(usage ? { usage } : {}),
   };
 }
 
@@ -77,7 +85,11 @@ function listed(tenant: Tenant) {
  * One page of tenants in id order, optionally those whose id starts with a prefix; `nextCursor`
  * continues after the page's last tenant and is absent on the last page.
  */
-export async function listTenants(query: TenantListQuery, tenants: TenantStore) {
+export async function listTenants(
+  query: TenantListQuery,
+  tenants: TenantStore,
+  usageOf: (tenant: Tenant) => Promise<PlanUsage | undefined> = async () => undefined,
+) {
   const { limit, idPrefix } = query;
   let after = query.after ?? (idPrefix ? justBefore(idPrefix) : undefined);
   if (idPrefix && query.after !== undefined && query.after < idPrefix) after = justBefore(idPrefix);
@@ -85,11 +97,16 @@ export async function listTenants(query: TenantListQuery, tenants: TenantStore) 
   const ids = await tenants.tenantIdsAfter(after, limit + 1);
   const matching = idPrefix ? ids.filter((id) => id.startsWith(idPrefix)) : ids;
   const page = matching.slice(0, limit);
-  const found = await Promise.all(page.map((id) => tenants.get(id)));
+  const found = await Promise.all(
+    page.map(async (id) => {
+      const tenant = await tenants.get(id);
+      return tenant ? listed(tenant, await usageOf(tenant)) : undefined;
+    }),
+  );
   const more = matching.length > limit;
   const last = page.at(-1);
   return {
-    tenants: found.flatMap((t) => (t ? [listed(t)] : [])),
+    tenants: found.flatMap((t) => (t ? [t] : [])),
     ...(more && last ? { nextCursor: Buffer.from(last, 'utf8').toString('base64url') } : {}),
   };
 }

@@ -373,6 +373,18 @@ describe('tenant and operator consoles in a browser', () => {
         .locator('[data-tenants] tr[data-tenant]')
         .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-tenant')));
     expect(await shown()).toEqual(all.slice(0, 20).map((t) => t.id));
+    // Plan usage against the plan, as the statistics computed it for the seeded tenant.
+    const usage = await page
+      .locator('[data-tenants] tr[data-tenant] [data-field="plan"]')
+      .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-usage')));
+    expect(usage).toEqual(
+      all.slice(0, 20).map((t) => {
+        const u = (t as { usage?: { monthlyActiveUsers: number; usageStatus: string } }).usage;
+        return u ? `${u.monthlyActiveUsers}/${u.usageStatus}` : '';
+      }),
+    );
+    const seededUsage = (await call(`/v1/stats?date=${yesterday}`, apiKey)).body.resourceUsage;
+    expect(usage).toContain(`${seededUsage.monthlyActiveUsers}/${seededUsage.usageStatus}`);
     // Search by id prefix.
     const target = all[all.length - 1] as { id: string };
     await page.fill('input[name="idPrefix"]', target.id.slice(0, 8));
