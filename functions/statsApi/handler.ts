@@ -6,13 +6,14 @@ import { requireEnv } from '#shared/config';
 import { DynamoStatsStore } from '#store/stats';
 import { DynamoTenantStore } from '#store/tenants';
 import { consolePage } from './console.ts';
+import { opsPage } from './ops.ts';
 import { dateParameter, statsOfDay, statsOfRange } from './stats.ts';
 
 const db = documentClient();
 const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
 const deps = { stats: new DynamoStatsStore(db, requireEnv('RECORDS_TABLE')), now: () => new Date() };
 
-/** The tenant's console statistics (tenant key), and the console page. */
+/** The tenant's console statistics (tenant key), the console page and the operator console page. */
 export const handler = httpRoutes(functionLogger(), [
   {
     method: 'GET',
@@ -34,4 +35,5 @@ export const handler = httpRoutes(functionLogger(), [
     },
   },
   { method: 'GET', path: '/console', handler: async () => consolePage() },
+  { method: 'GET', path: '/ops', handler: async () => opsPage() },
 ]);

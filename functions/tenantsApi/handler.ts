@@ -2,18 +2,23 @@ import { requireOperator } from '#http/auth';
 import { readJsonBody } from '#http/body';
 import { functionLogger, type HttpEvent, httpRoutes } from '#http/handler';
 import { json, notFound } from '#http/problem';
+import { sweepOverdueAlarmSeconds } from '#policy/index';
 import { documentClient, s3Client, sqsClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
 import { secretFromEnv } from '#shared/secrets';
+import { addDays, utcDay } from '#shared/time';
 import { DynamoHoldStore } from '#store/holds';
 import { DynamoErasureJobs, DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
 import { DynamoPolicyState } from '#store/policy-state';
+import type { Tenant } from '#store/ports';
 import { NamedQueue } from '#store/queue';
+import { DynamoStatsStore } from '#store/stats';
 import { DynamoSweepLog } from '#store/sweeps';
 import { DynamoTenantStore } from '#store/tenants';
 import { placeHold, releaseHold } from './holds.ts';
 import { endHosting, startHosting } from './hosting.ts';
+import { listTenants, type PlanUsage, tenantListQuery } from './list.ts';
 import { reconciliationStatus } from './reconciliations.ts';
 import { recentSweeps, runsLimit } from './sweeps.ts';
 import { createTenant, hostingServiceOf, readTenant, revokeKey, rotateKey } from './tenants.ts';
@@ -39,6 +44,25 @@ const holdDeps = {
   erasureRequests: new NamedQueue(sqsClient(), requireEnv('ERASURE_QUEUE_NAME')),
 };
 const operatorKey = secretFromEnv('OPERATOR_KEY');
+const stats = new DynamoStatsStore(db, recordsTable);
+
+/**
+ * A tenant's plan usage on its latest computed day (yesterday or the day before), for the
+ * operator's tenant list; none once CIAM is terminated (its statistics are past their deadline).
+ */
+async function planUsage(tenant: Tenant): Promise<PlanUsage | undefined> {
+  if (!tenant.modules.includes('ciam') || tenant.terminations.ciam) return undefined;
+  const today = utcDay(new Date());
+  const [latest] = (await stats.snapshots(tenant.id, addDays(today, -2), addDays(today, -1))).reverse();
+  const usage = latest?.resourceUsage as Omit<PlanUsage, 'date'> | undefined;
+  return latest && usage
+    ? {
+        date: String(latest.date),
+        monthlyActiveUsers: usage.monthlyActiveUsers,
+        usageStatus: usage.usageStatus,
+      }
+    : undefined;
+}
 
 /** Longest id the API ever issues, with room to spare: a longer one names nothing (and exceeds key limits). */
 const MAX_ID_BYTES = 256;
@@ -62,6 +86,12 @@ export const handler = httpRoutes(
         logger.info('tenant created', { tenantId: created.id, modules: created.modules });
         return json(201, created, { location: `/v1/tenants/${created.id}` });
       },
+    },
+    {
+      method: 'GET',
+      path: '/v1/tenants',
+      handler: async (event) =>
+        json(200, await listTenants(tenantListQuery(event.queryStringParameters), tenants, planUsage)),
     },
     { method: 'GET', path: '/v1/tenants/{id}', handler: async (event) => json(200, await tenantOf(event)) },
     {
@@ -165,7 +195,10 @@ export const handler = httpRoutes(
       method: 'GET',
       path: '/v1/ops/sweeps',
       handler: async (event) =>
-        json(200, await recentSweeps(runsLimit(event.queryStringParameters), sweeps, new Date())),
+        json(200, {
+          ...(await recentSweeps(runsLimit(event.queryStringParameters), sweeps, new Date())),
+          alarm: { oldestOverdueSeconds: sweepOverdueAlarmSeconds() },
+        }),
     },
     {
       method: 'GET',

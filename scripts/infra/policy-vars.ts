@@ -4,6 +4,7 @@ import {
   s3ExpirationBackstopDays,
   storedCategories,
   sweepEveryMinutes,
+  sweepOverdueAlarmSeconds,
 } from '../../shared/policy/index.ts';
 import { s3PrefixOf } from '../../shared/store/keys.ts';
 
@@ -52,5 +53,5 @@ export const policyVars = {
   sweepSchedule: `rate(${sweepEveryMinutes()} minutes)`,
   sweepIntervalSeconds: sweepEveryMinutes() * 60,
   // "Older than two sweep intervals" (issue 6): the alarm's threshold on the oldest overdue record.
-  sweepOverdueAlarmSeconds: 2 * sweepEveryMinutes() * 60,
+  sweepOverdueAlarmSeconds: sweepOverdueAlarmSeconds(),
 };

@@ -72,6 +72,11 @@ export function sweepEveryMinutes(): number {
   return enforcement.sweepEveryMinutes;
 }
 
+/** The sweep alarm's threshold: a record overdue by more than two sweep intervals (issue 6), in seconds. */
+export function sweepOverdueAlarmSeconds(): number {
+  return 2 * sweepEveryMinutes() * 60;
+}
+
 /** The window of deletion dates an archived record is grouped in (its start, to the minute). */
 export function archiveWindowOf(deadline: Date): string {
   const width = enforcement.archiveWindowMinutes * MINUTE_MS;

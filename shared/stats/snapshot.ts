@@ -1,5 +1,5 @@
 import { daysEnding } from '#shared/time';
-import { type DailyRollup, RECENT_USERS, type RecentUser } from './statistics.ts';
+import { activeUsersOf, type DailyRollup, RECENT_USERS, type RecentUser } from './statistics.ts';
 
 /** The console statistics of one tenant for one UTC day (SPEC §3). */
 export interface StatsSnapshot {
@@ -18,6 +18,10 @@ export interface StatsSnapshot {
     series: Array<{ date: string; newUsers: number }>;
   };
   userDistribution: Array<{ country: string; users: number }>;
+  /** What happened on `date` itself: successful and failed logins, registrations. */
+  dayActivity: { logins: number; failedLogins: number; registrations: number };
+  /** DAU, WAU and MAU: distinct users with a successful login in the 1, 7 and 30 days ending with `date`. */
+  activeUsers: { day: number; d7: number; d30: number };
   recentLogins: RecentUser[];
   recentRegistrations: RecentUser[];
   resourceUsage: {
@@ -84,6 +88,12 @@ export function snapshotOf(
       .filter(([, users]) => users > 0)
       .map(([country, users]) => ({ country, users }))
       .sort((a, b) => b.users - a.users || a.country.localeCompare(b.country)),
+    dayActivity: {
+      logins: today.counts.logins,
+      failedLogins: today.counts.failedLogins,
+      registrations: today.counts.registrations,
+    },
+    activeUsers: activeUsersOf(today),
     recentLogins: today.recentLogins.slice(0, RECENT_USERS),
     recentRegistrations: today.recentRegistrations.slice(0, RECENT_USERS),
     resourceUsage: {

@@ -36,6 +36,11 @@ export interface DailyRollup {
   totalApplications: number;
   monthlyActiveUsers: number;
   countries: Record<string, number>;
+  /**
+   * Active users of the 30 days ending with `date`, each counted once on the day of their latest
+   * successful login in that window (day -> users). DAU, WAU and MAU are sums over its tail.
+   */
+  activeByLastLogin?: Record<string, number>;
   recentLogins: RecentUser[];
   recentRegistrations: RecentUser[];
 }
@@ -51,6 +56,12 @@ export interface UserStatState {
   countries: Array<{ day: string; country: string | null }>;
   /** First day with a successful login, per calendar month (yyyy-mm -> yyyy-mm-dd). */
   firstLoginByMonth: Record<string, string>;
+  /**
+   * Days with a successful login, oldest first: the days of the ACTIVE_WINDOW_DAYS before the
+   * newest one and more (LOGIN_DAYS_KEPT), so a re-run of a past day finds the user's previous
+   * sign-in day and counts them once in the active users.
+   */
+  loginDays?: string[];
   /** The first day the user was known (registered or signed in): from then on in the directory. */
   seen?: string;
   /** The first day the user was deleted: from then on out of the directory, for good. */
@@ -84,6 +95,32 @@ function setCountry(
   if ((country ?? undefined) === before) return;
   state.countries.push({ day, country });
   state.countries.sort((a, b) => (a.day < b.day ? -1 : 1));
+}
+
+/** Daily, weekly and monthly active users: distinct users with a successful login in the 1, 7 and 30 days ending with a day. */
+export const ACTIVE_WINDOW_DAYS = { day: 1, d7: 7, d30: 30 } as const;
+/**
+ * How far back of a user's newest sign-in day their sign-in days are kept: a re-run of any day up
+ * to ACTIVE_WINDOW_DAYS.d30 days before it finds the previous sign-in day it needs (older ones
+ * could only matter to re-running a day older than that).
+ */
+export const LOGIN_DAYS_KEPT = 2 * ACTIVE_WINDOW_DAYS.d30;
+
+/** The active users of the rolling windows ending with a rollup's day (exact: each user once). */
+export function activeUsersOf(rollup: DailyRollup): { day: number; d7: number; d30: number } {
+  const histogram = rollup.activeByLastLogin ?? {};
+  const within = (n: number) => {
+    const first = addDays(rollup.date, 1 - n);
+    let users = 0;
+    for (const [day, count] of Object.entries(histogram))
+      if (day >= first && day <= rollup.date) users += count;
+    return users;
+  };
+  return {
+    day: within(ACTIVE_WINDOW_DAYS.day),
+    d7: within(ACTIVE_WINDOW_DAYS.d7),
+    d30: within(ACTIVE_WINDOW_DAYS.d30),
+  };
 }
 
 export const RECENT_USERS = 10;
@@ -203,6 +240,25 @@ export function rollupDay(
     }
   }
 
+  // Active users: each user sits once in the histogram, on their latest sign-in day of the window.
+  const windowStart = addDays(date, 1 - ACTIVE_WINDOW_DAYS.d30);
+  const activeByLastLogin: Record<string, number> = {};
+  for (const [day, users] of Object.entries(previous?.activeByLastLogin ?? {}))
+    if (day >= windowStart && day < date && users > 0) activeByLastLogin[day] = users;
+  for (const userId of loggedIn) {
+    const s = stateOf(userId);
+    const days = s.loginDays ?? [];
+    const before = days.filter((d) => d < date).at(-1);
+    if (before !== undefined && before >= windowStart && (activeByLastLogin[before] ?? 0) > 0) {
+      activeByLastLogin[before] = (activeByLastLogin[before] ?? 0) - 1;
+      if (activeByLastLogin[before] === 0) delete activeByLastLogin[before];
+    }
+    activeByLastLogin[date] = (activeByLastLogin[date] ?? 0) + 1;
+    const all = [...new Set([...days, date])].sort();
+    const keepFrom = addDays(all.at(-1) as string, -LOGIN_DAYS_KEPT);
+    s.loginDays = all.filter((d) => d >= keepFrom);
+  }
+
   for (const [userId, country] of lastCountry) {
     if (deleted.has(userId) || !inDirectory(stateOf(userId), date)) continue;
     const s = stateOf(userId);
@@ -238,6 +294,7 @@ export function rollupDay(
     totalApplications: (previous?.totalApplications ?? 0) + counts.appsCreated - counts.appsDeleted,
     monthlyActiveUsers: (sameMonth ? (previous?.monthlyActiveUsers ?? 0) : 0) + newMonthlyActive,
     countries,
+    activeByLastLogin,
     recentLogins: recent(previous?.recentLogins, sorted, 'user.login', deleted),
     recentRegistrations: recent(previous?.recentRegistrations, sorted, 'user.registered', deleted),
   };

@@ -508,6 +508,39 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       pathParameters: { id: keys.tenantId },
       body,
     });
+  // The tenant list: page size, cursor and id prefix, and who may ask.
+  for (const limit of ['0', '-1', '101', 'abc', '1e2', '1.5', '', ' 5', '9'.repeat(400)])
+    ops(`tenants limit=${JSON.stringify(limit.slice(0, 10))}`, {
+      method: 'GET',
+      route: '/v1/tenants',
+      query: { limit },
+    });
+  for (const cursor of [
+    '',
+    '!',
+    'a'.repeat(49),
+    Buffer.from('x#y').toString('base64url'),
+    '{"$gt":""}',
+    '%00',
+  ])
+    ops(`tenants cursor=${JSON.stringify(cursor.slice(0, 12))}`, {
+      method: 'GET',
+      route: '/v1/tenants',
+      query: { cursor },
+    });
+  for (const idPrefix of ['', 'g', 'a'.repeat(37), "' OR 1=1", '\u0000', 'ＡＢ'])
+    ops(`tenants idPrefix=${JSON.stringify(idPrefix.slice(0, 12))}`, {
+      method: 'GET',
+      route: '/v1/tenants',
+      query: { idPrefix },
+    });
+  for (const authorization of ['', 'Bearer', `Bearer ${keys.tenantKey}`, `Bearer ${keys.operatorKey}x`])
+    for (const route of ['/v1/tenants', '/v1/ops/sweeps', '/v1/ops/reconciliations'])
+      ops(
+        `list ${route} with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+        { method: 'GET', route },
+        authorization ? { authorization } : {},
+      );
   for (const limit of ['0', '-1', '101', 'abc', '1e2', '1.5', '', ' 5', '9'.repeat(400)])
     ops(`sweeps limit=${JSON.stringify(limit.slice(0, 10))}`, {
       method: 'GET',

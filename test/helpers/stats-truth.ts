@@ -47,6 +47,11 @@ export function truthOf(
       .sort((a, b) => (a.at === b.at ? (a.userId < b.userId ? -1 : 1) : a.at < b.at ? 1 : -1))
       .slice(0, 10);
   };
+  // Active users: distinct users with a successful login in the n days ending with `date`.
+  const activeIn = (n: number) =>
+    new Set(
+      upTo.filter((e) => e.type === 'user.login' && dayOf(e) > shift(date, -n)).map((e) => String(e.userId)),
+    ).size;
   const monthStart = `${date.slice(0, 7)}-01`;
   const mau = new Set(
     upTo.filter((e) => e.type === 'user.login' && dayOf(e) >= monthStart).map((e) => String(e.userId)),
@@ -80,6 +85,16 @@ export function truthOf(
     userDistribution: [...distribution]
       .map(([c, users]) => ({ country: c, users }))
       .sort((a, b) => b.users - a.users || a.country.localeCompare(b.country)),
+    dayActivity: {
+      logins: inDays(1, 'user.login'),
+      failedLogins: inDays(1, 'user.login_failed'),
+      registrations: inDays(1, 'user.registered'),
+    },
+    activeUsers: {
+      day: activeIn(1),
+      d7: activeIn(7),
+      d30: activeIn(30),
+    },
     recentLogins: recent('user.login'),
     recentRegistrations: recent('user.registered'),
     resourceUsage: {

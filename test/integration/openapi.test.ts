@@ -303,6 +303,7 @@ describe('the OpenAPI document', () => {
           headers: { authorization: `Bearer ${terminated.apiKey}` },
         }),
       'GET /console 200': () => api.statsApi({ method: 'GET', route: '/console' }),
+      'GET /ops 200': () => api.statsApi({ method: 'GET', route: '/ops' }),
       'GET /v1/stats 200': () => stats('/v1/stats', { date: yesterday }),
       'GET /v1/stats 400': () => stats('/v1/stats', { date: '2026-13-01' }),
       'GET /v1/stats 401': () => stats('/v1/stats', { date: yesterday }, 'cdl_wrong'),
@@ -443,6 +444,16 @@ describe('the OpenAPI document', () => {
         api.tenantsApi({
           method: 'GET',
           route: '/v1/ops/reconciliations',
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        }),
+      'GET /v1/tenants 200': () =>
+        api.tenantsApi({ method: 'GET', route: '/v1/tenants', query: { limit: '1' }, headers: operator }),
+      'GET /v1/tenants 400': () =>
+        api.tenantsApi({ method: 'GET', route: '/v1/tenants', query: { cursor: '!' }, headers: operator }),
+      'GET /v1/tenants 401': () =>
+        api.tenantsApi({
+          method: 'GET',
+          route: '/v1/tenants',
           headers: { authorization: `Bearer ${tenant.apiKey}` },
         }),
       'DELETE /v1/tenants/{id}/keys/{keyId} 404': () =>

@@ -159,7 +159,7 @@ describe.each([1, 7, 2024])('a 35-day history of %i-seeded events', (seed) => {
     },
   );
 
-  it('gives the brute-force totals, distribution and monthly active users at the end of every day', () => {
+  it('gives the brute-force totals, distribution, monthly and DAU/WAU/MAU active users at the end of every day', () => {
     for (const date of ALL_DATES) {
       const truth = truthOf(events, date, TENANT);
       const rollup = run.rollups.get(date) as DailyRollup;
@@ -169,6 +169,7 @@ describe.each([1, 7, 2024])('a 35-day history of %i-seeded events', (seed) => {
         mau: truth.resourceUsage.monthlyActiveUsers,
       });
       expect(run.snapshot(date).userDistribution).toEqual(truth.userDistribution);
+      expect({ date, active: run.snapshot(date).activeUsers }).toEqual({ date, active: truth.activeUsers });
       expect(run.snapshot(date).recentLogins).toEqual(truth.recentLogins);
       expect(run.snapshot(date).recentRegistrations).toEqual(truth.recentRegistrations);
     }

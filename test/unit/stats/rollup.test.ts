@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  activeUsersOf,
   type DailyRollup,
   type DayRecord,
   RECENT_USERS,
   rollupDay,
   type UserStatState,
 } from '#shared/stats/statistics';
+import { addDays } from '#shared/time';
 
 let seq = 0;
 const rec = (type: string, occurredAt: string, extra: Partial<DayRecord> = {}): DayRecord => ({
@@ -300,5 +302,52 @@ describe('rollupDay', () => {
     expect(first.rollup.countries).toEqual({ FR: 1, JP: 1 });
     expect(first.rollup.monthlyActiveUsers).toBe(2);
     expect(first.rollup.totalApplications).toBe(1);
+  });
+
+  it('counts daily, weekly and monthly active users once each, over rolling windows, failures not at all', () => {
+    const day = (n: number) => addDays('2024-03-01', n);
+    const at = (n: number, hour: number) => `${day(n)}T${String(hour).padStart(2, '0')}:00:00Z`;
+    const days: Array<[string, DayRecord[]]> = Array.from({ length: 40 }, (_, n) => [day(n), []]);
+    const on = (n: number, ...records: DayRecord[]) => (days[n] as [string, DayRecord[]])[1].push(...records);
+    on(0, login('a', at(0, 1)), login('a', at(0, 2)), login('b', at(0, 3)), failedLogin('c', at(0, 4)));
+    on(3, login('a', at(3, 1)));
+    on(10, login('b', at(10, 5)), del('b', at(10, 6)));
+    const { rollups } = runDays(days);
+    const active = (n: number) => activeUsersOf(rollups[n] as DailyRollup);
+    expect(active(0)).toEqual({ day: 2, d7: 2, d30: 2 });
+    expect(active(3)).toEqual({ day: 1, d7: 2, d30: 2 });
+    expect(active(6)).toEqual({ day: 0, d7: 2, d30: 2 });
+    // Seven days after its last sign-in b drops out of the week, a is still in it (day 3).
+    expect(active(7)).toEqual({ day: 0, d7: 1, d30: 2 });
+    expect(active(10)).toEqual({ day: 1, d7: 1, d30: 2 });
+    expect(active(17)).toEqual({ day: 0, d7: 0, d30: 2 });
+    // Thirty days after a's last sign-in (day 3) a leaves the month; b (day 10) later.
+    expect(active(33)).toEqual({ day: 0, d7: 0, d30: 1 });
+    expect(active(40 - 1)).toEqual({ day: 0, d7: 0, d30: 1 });
+    expect(Object.keys(rollups[39]?.activeByLastLogin ?? {})).toEqual([day(10)]);
+  });
+
+  it('counts a user once in the active users however often their login is re-run or repeated', () => {
+    const first = rollupDay('2024-03-05', [login('a', '2024-03-05T01:00:00Z')], undefined, new Map());
+    const states = new Map(first.states);
+    const second = rollupDay(
+      '2024-03-06',
+      [login('a', '2024-03-06T01:00:00Z'), login('a', '2024-03-06T09:00:00Z')],
+      first.rollup,
+      states,
+    );
+    for (const [id, s] of second.states) states.set(id, s);
+    // The first day re-run after the second: the same rollup, a's later sign-in day kept.
+    const rerun = rollupDay('2024-03-05', [login('a', '2024-03-05T01:00:00Z')], undefined, states);
+    expect(rerun.rollup).toEqual(first.rollup);
+    expect(rerun.states.get('a')?.loginDays).toEqual(['2024-03-05', '2024-03-06']);
+    const again = rollupDay(
+      '2024-03-06',
+      [login('a', '2024-03-06T09:00:00Z'), login('a', '2024-03-06T01:00:00Z')],
+      first.rollup,
+      states,
+    );
+    expect(again.rollup).toEqual(second.rollup);
+    expect(activeUsersOf(second.rollup)).toEqual({ day: 1, d7: 1, d30: 1 });
   });
 });
