@@ -330,3 +330,32 @@ export interface SweepLog {
   recent(limit: number, now: Date): Promise<SweepRun[]>;
   purge(cutoff: Date): Promise<number>;
 }
+
+// ---- log reads ----------------------------------------------------------------------------------
+
+/** What a log read asks for: a tenant's records of some categories with times in [from, to). */
+export interface LogRange {
+  tenantId: string;
+  categories: readonly string[];
+  from: Date;
+  to: Date;
+  /** Only records before this position (`<occurredAt>#<id>`, the position of the last one read before). */
+  before?: string;
+  /** How many records the caller expects to take: what each key range reads at a time. */
+  expected: number;
+}
+
+/** A stored record and its position in the newest-first order (`<occurredAt>#<id>`). */
+export interface PositionedItem {
+  position: string;
+  item: Item;
+}
+
+/** Records read by key, newest first, as lazily as the caller takes them. */
+export interface LogReader {
+  /** The records of a range newest first (by time, then id); `cost` adds up what was read. */
+  newestFirst(
+    range: LogRange,
+    cost: { readUnits: number; scannedCount: number },
+  ): AsyncGenerator<PositionedItem>;
+}

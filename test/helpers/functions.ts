@@ -12,6 +12,7 @@ import type { IsolatedCloud } from './isolated-cloud.ts';
 
 export const OPERATOR_KEY = 'test-operator-key';
 export const QTOKEN_HASH_KEY = 'test-qtoken-hash-key';
+export const LOGS_CURSOR_KEY = 'test-logs-cursor-key';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -40,6 +41,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     LATE_WRITER_SECONDS: '0',
     OPERATOR_KEY,
     QTOKEN_HASH_KEY,
+    LOGS_CURSOR_KEY,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
   });
   const capture = (await import('../../functions/captureEvents/handler.ts'))
@@ -50,6 +52,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
   const erasureApi = (await import('../../functions/erasureApi/handler.ts'))
     .handler as unknown as HttpHandler;
   const policyApi = (await import('../../functions/policyApi/handler.ts')).handler as unknown as HttpHandler;
+  const logsApi = (await import('../../functions/logsApi/handler.ts')).handler as unknown as HttpHandler;
   const call = (handler: HttpHandler) => async (request: ApiRequest) =>
     readResponse(await handler(apiEvent(request), lambdaContext()));
   return {
@@ -58,6 +61,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     statsApi: call(statsApi),
     erasureApi: call(erasureApi),
     policyApi: call(policyApi),
+    logsApi: call(logsApi),
   };
 }
 
