@@ -144,3 +144,12 @@ export function categoriesToRead(
   if (filters.type !== undefined) ids = ids.filter((id) => id === categoryOf(filters.type as string).id);
   return ids;
 }
+
+/** Whether a stored record matches every filter of a query. */
+export function matcherOf(definition: LogDefinition, filters: Readonly<Record<string, string>>) {
+  const checks = Object.entries(filters).map(([name, value]) => {
+    const filter = definition.filters[name];
+    return (item: Item) => filter?.matches(item, value) ?? false;
+  });
+  return (item: Item) => checks.every((matches) => matches(item));
+}

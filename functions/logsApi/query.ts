@@ -5,7 +5,7 @@ import { DAY_MS } from '#shared/time';
 import { parseTimestamp } from '#shared/timestamp';
 import type { Item, LogReader, Tenant } from '#store/ports';
 import { decodeCursor, encodeCursor, filtersDigest } from './cursor.ts';
-import { categoriesToRead, LOGS, type LogDefinition, type LogName } from './logs.ts';
+import { categoriesToRead, LOGS, type LogDefinition, type LogName, matcherOf } from './logs.ts';
 
 /** The widest window one query may cover, and the one it covers when `from` is not given. */
 export const MAX_WINDOW_DAYS = 31;
@@ -100,15 +100,19 @@ function instant(name: string, value: string): Date {
 }
 
 /** The window [from, to) of a query: `to` defaults to now, `from` to a week before `to`; at most 31 days. */
-function windowOf(query: LogQuery, now: Date): { from: Date; to: Date } {
+export function windowOf(
+  query: Pick<LogQuery, 'from' | 'to'>,
+  now: Date,
+  maxDays = MAX_WINDOW_DAYS,
+): { from: Date; to: Date } {
   const to = query.to === undefined ? now : instant('to', query.to);
   const from =
     query.from === undefined
       ? new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS)
       : instant('from', query.from);
   if (from.getTime() >= to.getTime()) throw issue('from', 'must be before to');
-  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
-    throw issue('to', `must be at most ${MAX_WINDOW_DAYS} days after from`);
+  if (to.getTime() - from.getTime() > maxDays * DAY_MS)
+    throw issue('to', `must be at most ${maxDays} days after from`);
   return { from, to };
 }
 
@@ -144,7 +148,7 @@ async function startOf(
   return { ...window, digest, before: state.position };
 }
 
-function toLogItem(item: Item, deadline: Date | null): LogItem {
+export function toLogItem(item: Item, deadline: Date | null): LogItem {
   return {
     id: String(item.id),
     type: String(item.type),
@@ -167,10 +171,7 @@ export async function readLog(input: { tenant: Tenant; query: LogQuery }, deps: 
   requireLogModule(tenant, definition);
   const start = await startOf(tenant, query, deps);
   const now = deps.now();
-  const filters = Object.entries(query.filters).map(([name, value]) => {
-    const filter = definition.filters[name];
-    return (item: Item) => filter?.matches(item, value) ?? false;
-  });
+  const matches = matcherOf(definition, query.filters);
   const cost = { readUnits: 0, scannedCount: 0 };
   const items: LogItem[] = [];
   let examined = 0;
@@ -196,7 +197,7 @@ export async function readLog(input: { tenant: Tenant; query: LogQuery }, deps: 
     }
     examined += 1;
     last = position;
-    if (isExpired(item, now) || !filters.every((matches) => matches(item))) continue;
+    if (isExpired(item, now) || !matches(item)) continue;
     items.push(toLogItem(item, storedDeadline(item)));
   }
   const from = start.from.toISOString();

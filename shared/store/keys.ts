@@ -174,7 +174,9 @@ export const s3PrefixOf = (category: string) =>
     ? 'receipts/'
     : category === 'reconciliation-receipt'
       ? 'policy-receipts/'
-      : `archives/${category}/`;
+      : category === 'log-export'
+        ? 'exports/'
+        : `archives/${category}/`;
 
 /** The object key of a group of archived records: deterministic, so a retried page rewrites the same object. */
 export function archiveObjectKey(
@@ -197,3 +199,13 @@ export const terminationReceiptKey = (tenantId: string, module: string, requeste
 /** The receipt of one erasure request. */
 export const erasureReceiptKey = (tenantId: string, erasureId: string) =>
   `receipts/${tenantId}/erasure-${erasureId.replaceAll(':', '')}.json`;
+
+/** A tenant's log exports: one item each, its own due-index entry (the sweep deletes it at its deadline). */
+export const exportsPartition = (tenantId: string) => `T#${tenantId}#EXPORTS`;
+export const exportJobKey = (tenantId: string, exportId: string): ItemKey => ({
+  pk: exportsPartition(tenantId),
+  sk: exportId,
+});
+/** The object a log export is written to. */
+export const exportObjectKey = (tenantId: string, exportId: string, format: 'ndjson' | 'csv') =>
+  `${s3PrefixOf('log-export')}${tenantId}/${exportId}.${format}`;

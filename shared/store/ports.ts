@@ -359,3 +359,39 @@ export interface LogReader {
     cost: { readUnits: number; scannedCount: number },
   ): AsyncGenerator<PositionedItem>;
 }
+
+// ---- log exports --------------------------------------------------------------------------------
+
+/** An export of one log query to S3, and its progress. */
+export interface LogExport {
+  tenantId: string;
+  exportId: string;
+  log: string;
+  format: 'ndjson' | 'csv';
+  from: string;
+  to: string;
+  /** The filters to apply; dropped once the export is written (they may name a user). */
+  filters?: Record<string, string>;
+  /** The names of the filters asked for (kept: they hold no value). */
+  filterNames: string[];
+  status: 'pending' | 'completed';
+  requestedAt: string;
+  completedAt?: string;
+  records?: number;
+  objectKey?: string;
+}
+
+/** Export jobs, each kept as the policy keeps the file it describes. */
+export interface LogExports {
+  create(job: LogExport): Promise<void>;
+  get(tenantId: string, exportId: string): Promise<LogExport | undefined>;
+  complete(job: LogExport): Promise<void>;
+}
+
+/** Where export files are written and fetched from. */
+export interface ExportFiles {
+  /** Registers the file under its deadline (for the sweep), then writes its lines. */
+  write(job: LogExport, key: string, lines: AsyncIterable<string>, contentType: string): Promise<void>;
+  /** A short-lived download URL of a file. */
+  downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
+}

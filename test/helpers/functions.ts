@@ -36,6 +36,8 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     ERASURE_QUEUE_NAME: cloud.queues.ErasureQueue?.name,
     ERASURE_DLQ_NAME: cloud.queues.ErasureDLQ?.name,
     STATS_DLQ_NAME: cloud.queues.StatsDLQ?.name,
+    EXPORT_QUEUE_NAME: cloud.queues.ExportQueue?.name,
+    EXPORT_DLQ_NAME: cloud.queues.ExportDLQ?.name,
     DATA_BUCKET: cloud.buckets.DataBucket,
     S3_FORCE_PATH_STYLE: 'true',
     LATE_WRITER_SECONDS: '0',
@@ -74,6 +76,16 @@ export async function loadTerminateAccount() {
     (handler as unknown as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>)(
       event,
       lambdaContext('terminateAccount', 120_000),
+    );
+}
+
+/** The log export worker (after loadHttpFunctions has pointed the configuration at the cloud). */
+export async function loadExportLogs() {
+  const { handler } = await import('../../functions/exportLogs/handler.ts');
+  return (event: SQSEvent) =>
+    (handler as unknown as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>)(
+      event,
+      lambdaContext('exportLogs', 120_000),
     );
 }
 

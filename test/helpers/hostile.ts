@@ -678,6 +678,53 @@ function hostileLogQueries(keys: Keys): HostileRequest[] {
       {},
       (authorization ? { authorization } : {}) as typeof tenant,
     );
+  // Exports: the same filters in a JSON body, and export ids that name nothing of this tenant's.
+  const exportOf = (name: string, log: string, body: string, headers: Record<string, string> = tenant) =>
+    out.push({
+      name: `logsApi: export ${log} ${name}`,
+      fn: 'logsApi',
+      request: {
+        method: 'POST',
+        route: '/v1/logs/{log}/exports',
+        pathParameters: { log },
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      },
+    });
+  for (const body of [
+    '',
+    '{',
+    '[]',
+    'null',
+    '{"format":"xml"}',
+    '{"limit":"5"}',
+    '{"cursor":"x"}',
+    '{"userId":5}',
+    '{"userId":{"$ne":null}}',
+    '{"nonsense":"1"}',
+    '{"from":"2025-01-01T00:00:00Z","to":"2026-06-01T00:00:00Z"}',
+    '{"from":"2026-02-30T00:00:00Z"}',
+    '{"result":"maybe"}',
+    `{"userId":"${'x'.repeat(300_000)}"}`,
+  ])
+    exportOf(`body ${JSON.stringify(body.slice(0, 40))}`, 'user-operations', body);
+  for (const log of ['nowhere', 'constructor', '__proto__', 'exports', 'security%2F..', ''])
+    exportOf(`log ${JSON.stringify(log)}`, log, '{}');
+  exportOf('without a key', 'user-operations', '{}', {});
+  for (const id of [
+    '',
+    'x',
+    '../x',
+    '00000000-0000-4000-8000-000000000000',
+    '00000000-0000-4000-8000-00000000000G',
+    'a'.repeat(300),
+    '\u0000',
+  ])
+    out.push({
+      name: `logsApi: export status ${JSON.stringify(id.slice(0, 40))}`,
+      fn: 'logsApi',
+      request: { method: 'GET', route: '/v1/logs/exports/{id}', pathParameters: { id }, headers: tenant },
+    });
   return out;
 }
 

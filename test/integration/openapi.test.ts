@@ -114,6 +114,21 @@ describe('the OpenAPI document', () => {
         headers: { authorization: `Bearer ${key}` },
       });
     const ciamOnly = await createTenant(api, { modules: ['ciam'] });
+    const exportOf = (log: string, body: object, key = tenant.apiKey) =>
+      api.logsApi({
+        method: 'POST',
+        route: '/v1/logs/{log}/exports',
+        pathParameters: { log },
+        headers: { authorization: `Bearer ${key}` },
+        body,
+      });
+    const exportStatus = (id: string, key = tenant.apiKey) =>
+      api.logsApi({
+        method: 'GET',
+        route: '/v1/logs/exports/{id}',
+        pathParameters: { id },
+        headers: { authorization: `Bearer ${key}` },
+      });
     const securityOnly = await createTenant(api, { modules: ['container-security'] });
     // One record of each log, so every 200 carries an item.
     await capture(api, tenant.apiKey, {
@@ -334,6 +349,28 @@ describe('the OpenAPI document', () => {
       'GET /v1/logs/security 401': () => logs('security', {}, 'cdl_wrong'),
       'GET /v1/logs/security 410': () => logs('security', {}, terminated.apiKey),
       'GET /v1/logs/security 422': () => logs('security', {}, ciamOnly.apiKey),
+      'POST /v1/logs/{log}/exports 202': () => exportOf('user-operations', { format: 'csv' }),
+      'POST /v1/logs/{log}/exports 400': () => exportOf('user-operations', { limit: '5' }),
+      'POST /v1/logs/{log}/exports 401': () => exportOf('user-operations', {}, 'cdl_wrong'),
+      'POST /v1/logs/{log}/exports 404': () => exportOf('nowhere', {}),
+      'POST /v1/logs/{log}/exports 410': () => exportOf('user-operations', {}, terminated.apiKey),
+      'POST /v1/logs/{log}/exports 413': () => exportOf('user-operations', { to: 'x'.repeat(300_000) }),
+      'POST /v1/logs/{log}/exports 415': () =>
+        api.logsApi({
+          method: 'POST',
+          route: '/v1/logs/{log}/exports',
+          pathParameters: { log: 'security' },
+          headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'text/csv' },
+          body: 'a,b',
+        }),
+      'POST /v1/logs/{log}/exports 422': () => exportOf('security', {}, ciamOnly.apiKey),
+      'GET /v1/logs/exports/{id} 200': async () => {
+        const asked = await exportOf('admin-actions', {});
+        return exportStatus(asked.body.exportId);
+      },
+      'GET /v1/logs/exports/{id} 401': () =>
+        exportStatus('00000000-0000-4000-8000-000000000000', 'cdl_wrong'),
+      'GET /v1/logs/exports/{id} 404': () => exportStatus('00000000-0000-4000-8000-000000000000'),
       'GET /v1/stats 200': () => stats('/v1/stats', { date: yesterday }),
       'GET /v1/stats 400': () => stats('/v1/stats', { date: '2026-13-01' }),
       'GET /v1/stats 401': () => stats('/v1/stats', { date: yesterday }, 'cdl_wrong'),
