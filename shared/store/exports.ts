@@ -1,11 +1,15 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { captureDeadline } from '#policy/index';
 import { dueKey, exportJobKey, objectEntryKey } from './keys.ts';
 import type { ExportFiles, LogExport, LogExports } from './ports.ts';
 
 const CATEGORY = 'log-export';
+/** The size of each uploaded part of an export (S3's minimum is 5 MiB). */
+const PART_BYTES = 8 * 1024 * 1024;
 
 function deadlineOf(requestedAt: string): Date {
   const deadline = captureDeadline(CATEGORY, new Date(requestedAt));
@@ -82,17 +86,21 @@ export class S3ExportFiles implements ExportFiles {
         },
       }),
     );
-    const chunks: string[] = [];
-    for await (const line of lines) chunks.push(line);
-    await this.s3.send(
-      new PutObjectCommand({
+    // Streamed as a multipart upload: an export of any size never sits in memory whole, and no
+    // single request exceeds what S3 (or the emulator) takes in one part.
+    const upload = new Upload({
+      client: this.s3,
+      partSize: PART_BYTES,
+      queueSize: 2,
+      params: {
         Bucket: this.bucket,
         Key: key,
-        Body: chunks.join(''),
+        Body: Readable.from(lines),
         ContentType: contentType,
         Metadata: { 'delete-at': deadline.toISOString(), tenant: job.tenantId },
-      }),
-    );
+      },
+    });
+    await upload.done();
   }
 
   downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
