@@ -40,7 +40,8 @@ export function csvColumns(log: LogExport['log']): string[] {
   return ['id', 'type', 'category', 'occurredAt', 'capturedAt', 'policyVersion', 'deadline', ...fields];
 }
 
-const cell = (value: unknown) => {
+/** One CSV cell (RFC 4180). */
+export const csvCell = (value: unknown) => {
   if (value === undefined || value === null) return '';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   // RFC 4180 quoting; a leading =, +, - or @ is quoted too, so a spreadsheet never runs it as a formula.
@@ -55,7 +56,7 @@ function csvRow(columns: readonly string[], item: LogItem): string {
       .split('.')
       .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], data);
   };
-  return `${columns.map((c) => cell(value(c))).join(',')}\r\n`;
+  return `${columns.map((c) => csvCell(value(c))).join(',')}\r\n`;
 }
 
 /**
@@ -79,7 +80,7 @@ export async function runExport(message: { tenantId: string; exportId: string },
   const columns = csvColumns(job.log);
   let records = 0;
   async function* lines() {
-    if (job?.format === 'csv') yield `${columns.map(cell).join(',')}\r\n`;
+    if (job?.format === 'csv') yield `${columns.map(csvCell).join(',')}\r\n`;
     const range = {
       tenantId: message.tenantId,
       categories: categoriesToRead(definition, filters),
