@@ -29,6 +29,8 @@ export type Shape =
 
 const OPERATIONAL: Readonly<Record<string, Shape>> = {
   'deletion-receipt': 'objects',
+  // Export files are object entries; their jobs (T#<tenant>#EXPORTS) are not re-filed yet.
+  'log-export': 'objects',
   'reconciliation-receipt': 'ops-objects',
   'legal-hold': 'holds',
   'directory-deletion-marker': 'markers',

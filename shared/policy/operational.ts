@@ -61,6 +61,14 @@ export const operational = {
     storage: 's3',
     rule: fixed(1095),
   },
+  'log-export': {
+    name: 'Export of a tenant’s log (NDJSON or CSV in S3)',
+    // A copy made to be downloaded: kept only long enough to fetch it, then deleted by the sweep.
+    reason:
+      'a copy of log records the tenant asked to download (the records of its own logs, as stored); deleted with the tenant’s or user’s data on termination and erasure',
+    storage: 's3',
+    rule: fixed(7),
+  },
   'sweep-status': {
     name: 'Status of a run of the expiry sweep',
     reason: 'shows operators that deadlines are kept (counts and times only, no record ids)',

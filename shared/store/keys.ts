@@ -89,6 +89,12 @@ export const daySkRange = (category: string, from: string, to: string) => ({
   to: `${category}#${to}~`,
 });
 
+/** The `byDay` sort key of one record of a category (what a log read resumes at). */
+export const daySkAt = (category: string, occurredAt: string, id: string) =>
+  `${category}#${occurredAt}#${id}`;
+/** The position (`<occurredAt>#<id>`) of a record in a log read's newest-first order, from its `byDay` sort key. */
+export const logPositionOf = (category: string, daySk: string) => daySk.slice(category.length + 1);
+
 /** The registry of the days a tenant has records on, and per day the buckets the sweep files by due date. */
 export const daysRegistryPartition = (tenantId: string) => `T#${tenantId}#DAYS`;
 /** That a tenant has records on a day. */
@@ -101,6 +107,8 @@ export const dayBucketKey = (tenantId: string, category: string, day: string): I
   pk: daysRegistryPartition(tenantId),
   sk: `${category}#${day}`,
 });
+/** Sort-key bounds of a tenant's day markers from one day to another, both included. */
+export const dayMarkerRange = (fromDay: string, toDay: string) => ({ from: fromDay, to: toDay });
 /** Sort-key bounds of a tenant's day markers (digits sort before every category's name). */
 export const DAY_MARKER_RANGE = { from: '0', to: '9~' };
 
@@ -166,7 +174,9 @@ export const s3PrefixOf = (category: string) =>
     ? 'receipts/'
     : category === 'reconciliation-receipt'
       ? 'policy-receipts/'
-      : `archives/${category}/`;
+      : category === 'log-export'
+        ? 'exports/'
+        : `archives/${category}/`;
 
 /** The object key of a group of archived records: deterministic, so a retried page rewrites the same object. */
 export function archiveObjectKey(
@@ -189,3 +199,13 @@ export const terminationReceiptKey = (tenantId: string, module: string, requeste
 /** The receipt of one erasure request. */
 export const erasureReceiptKey = (tenantId: string, erasureId: string) =>
   `receipts/${tenantId}/erasure-${erasureId.replaceAll(':', '')}.json`;
+
+/** A tenant's log exports: one item each, its own due-index entry (the sweep deletes it at its deadline). */
+export const exportsPartition = (tenantId: string) => `T#${tenantId}#EXPORTS`;
+export const exportJobKey = (tenantId: string, exportId: string): ItemKey => ({
+  pk: exportsPartition(tenantId),
+  sk: exportId,
+});
+/** The object a log export is written to. */
+export const exportObjectKey = (tenantId: string, exportId: string, format: 'ndjson' | 'csv') =>
+  `${s3PrefixOf('log-export')}${tenantId}/${exportId}.${format}`;

@@ -330,3 +330,68 @@ export interface SweepLog {
   recent(limit: number, now: Date): Promise<SweepRun[]>;
   purge(cutoff: Date): Promise<number>;
 }
+
+// ---- log reads ----------------------------------------------------------------------------------
+
+/** What a log read asks for: a tenant's records of some categories with times in [from, to). */
+export interface LogRange {
+  tenantId: string;
+  categories: readonly string[];
+  from: Date;
+  to: Date;
+  /** Only records before this position (`<occurredAt>#<id>`, the position of the last one read before). */
+  before?: string;
+  /** How many records the caller expects to take: what each key range reads at a time. */
+  expected: number;
+}
+
+/** A stored record and its position in the newest-first order (`<occurredAt>#<id>`). */
+export interface PositionedItem {
+  position: string;
+  item: Item;
+}
+
+/** Records read by key, newest first, as lazily as the caller takes them. */
+export interface LogReader {
+  /** The records of a range newest first (by time, then id); `cost` adds up what was read. */
+  newestFirst(
+    range: LogRange,
+    cost: { readUnits: number; scannedCount: number },
+  ): AsyncGenerator<PositionedItem>;
+}
+
+// ---- log exports --------------------------------------------------------------------------------
+
+/** An export of one log query to S3, and its progress. */
+export interface LogExport {
+  tenantId: string;
+  exportId: string;
+  log: string;
+  format: 'ndjson' | 'csv';
+  from: string;
+  to: string;
+  /** The filters to apply; dropped once the export is written (they may name a user). */
+  filters?: Record<string, string>;
+  /** The names of the filters asked for (kept: they hold no value). */
+  filterNames: string[];
+  status: 'pending' | 'completed';
+  requestedAt: string;
+  completedAt?: string;
+  records?: number;
+  objectKey?: string;
+}
+
+/** Export jobs, each kept as the policy keeps the file it describes. */
+export interface LogExports {
+  create(job: LogExport): Promise<void>;
+  get(tenantId: string, exportId: string): Promise<LogExport | undefined>;
+  complete(job: LogExport): Promise<void>;
+}
+
+/** Where export files are written and fetched from. */
+export interface ExportFiles {
+  /** Registers the file under its deadline (for the sweep), then writes its lines. */
+  write(job: LogExport, key: string, lines: AsyncIterable<string>, contentType: string): Promise<void>;
+  /** A short-lived download URL of a file. */
+  downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
+}

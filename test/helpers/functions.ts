@@ -12,6 +12,7 @@ import type { IsolatedCloud } from './isolated-cloud.ts';
 
 export const OPERATOR_KEY = 'test-operator-key';
 export const QTOKEN_HASH_KEY = 'test-qtoken-hash-key';
+export const LOGS_CURSOR_KEY = 'test-logs-cursor-key';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -37,11 +38,14 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     STATS_DLQ_NAME: cloud.queues.StatsDLQ?.name,
     CAPTURE_QUEUE_NAME: cloud.queues.CaptureQueue?.name,
     CAPTURE_DLQ_NAME: cloud.queues.CaptureDLQ?.name,
+    EXPORT_QUEUE_NAME: cloud.queues.ExportQueue?.name,
+    EXPORT_DLQ_NAME: cloud.queues.ExportDLQ?.name,
     DATA_BUCKET: cloud.buckets.DataBucket,
     S3_FORCE_PATH_STYLE: 'true',
     LATE_WRITER_SECONDS: '0',
     OPERATOR_KEY,
     QTOKEN_HASH_KEY,
+    LOGS_CURSOR_KEY,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
   });
   const capture = (await import('../../functions/captureEvents/handler.ts'))
@@ -52,6 +56,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
   const erasureApi = (await import('../../functions/erasureApi/handler.ts'))
     .handler as unknown as HttpHandler;
   const policyApi = (await import('../../functions/policyApi/handler.ts')).handler as unknown as HttpHandler;
+  const logsApi = (await import('../../functions/logsApi/handler.ts')).handler as unknown as HttpHandler;
   const call = (handler: HttpHandler) => async (request: ApiRequest) =>
     readResponse(await handler(apiEvent(request), lambdaContext()));
   return {
@@ -60,6 +65,7 @@ export async function loadHttpFunctions(cloud: IsolatedCloud) {
     statsApi: call(statsApi),
     erasureApi: call(erasureApi),
     policyApi: call(policyApi),
+    logsApi: call(logsApi),
   };
 }
 
@@ -72,6 +78,16 @@ export async function loadTerminateAccount() {
     (handler as unknown as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>)(
       event,
       lambdaContext('terminateAccount', 120_000),
+    );
+}
+
+/** The log export worker (after loadHttpFunctions has pointed the configuration at the cloud). */
+export async function loadExportLogs() {
+  const { handler } = await import('../../functions/exportLogs/handler.ts');
+  return (event: SQSEvent) =>
+    (handler as unknown as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>)(
+      event,
+      lambdaContext('exportLogs', 120_000),
     );
 }
 

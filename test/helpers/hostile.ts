@@ -1,10 +1,11 @@
+import { encodeCursor } from '../../functions/logsApi/cursor.ts';
 import type { ApiRequest } from './api-events.ts';
 import { FIELDS } from './records.ts';
 
 /** One hostile request, named for the report, sent to one of the HTTP functions. */
 export interface HostileRequest {
   name: string;
-  fn: 'capture' | 'tenantsApi' | 'statsApi' | 'erasureApi' | 'sourcesApi';
+  fn: 'capture' | 'tenantsApi' | 'statsApi' | 'erasureApi' | 'sourcesApi' | 'logsApi';
   request: ApiRequest;
   /** A body sent as raw bytes (API Gateway passes them base64-encoded). */
   rawBody?: Buffer;
@@ -716,7 +717,139 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
     keycloak(`authorization ${JSON.stringify(authorization)}`, [kcLogin()], { authorization });
     auth0(`authorization ${JSON.stringify(authorization)}`, a0Log(), { authorization });
   }
+  corpus.push(...hostileLogQueries(keys));
   return corpus;
+}
+
+/** Hostile queries of the tenant's logs: unknown filters, bad values, oversize windows, tampered cursors. */
+function hostileLogQueries(keys: Keys): HostileRequest[] {
+  const tenant = { authorization: `Bearer ${keys.tenantKey}` };
+  const out: HostileRequest[] = [];
+  const logs = (name: string, log: string, query: Record<string, string>, headers = tenant) =>
+    out.push({
+      name: `logsApi: ${log} ${name}`,
+      fn: 'logsApi',
+      request: { method: 'GET', route: `/v1/logs/${log}`, query, headers },
+    });
+  const window = { from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' };
+  const forged = (tenantId: string, position: string) =>
+    encodeCursor(
+      { log: 'user-operations', ...window, filters: 'x', position },
+      tenantId,
+      'hostile-not-the-cursor-key',
+    );
+  for (const log of ['admin-actions', 'user-operations', 'api-invocations', 'security']) {
+    logs('unknown filter', log, { nonsense: '1' });
+    logs('filter constructor', log, { constructor: 'x' });
+    logs('type of another log', log, { type: log === 'admin-actions' ? 'user.login' : 'admin.action' });
+    logs('window of 32 days', log, { from: '2026-10-01T00:00:00Z', to: '2026-11-02T00:00:00Z' });
+    logs('window reversed', log, { from: window.to, to: window.from });
+    logs('empty window', log, { from: window.from, to: window.from });
+    logs('forged cursor', log, { cursor: forged(keys.tenantId, `${window.from.replace('Z', '.000Z')}#a`) });
+  }
+  for (const value of ['', 'now', '2026-11-01', '1764547200', ...BAD_DATES]) {
+    logs(`from=${JSON.stringify(value)}`, 'user-operations', { from: value });
+    logs(`to=${JSON.stringify(value)}`, 'admin-actions', { to: value });
+  }
+  for (const limit of ['0', '-1', '101', 'abc', '1e2', '1.5', '', ' 5', '0x10', '9'.repeat(400)])
+    logs(`limit=${JSON.stringify(limit.slice(0, 10))}`, 'user-operations', { limit });
+  for (const cursor of [
+    '',
+    'x',
+    'a.b',
+    '....',
+    'eyJsb2ciOiJ1c2VyLW9wZXJhdGlvbnMifQ',
+    'eyJsb2ciOiJ1c2VyLW9wZXJhdGlvbnMifQ.AAAA',
+    `${'A'.repeat(40)}.${'B'.repeat(43)}`,
+    'c'.repeat(5000),
+    'a\u0000.b',
+  ])
+    logs(`cursor ${JSON.stringify(cursor.slice(0, 48))}`, 'user-operations', { cursor });
+  logs('cursor forged for the other tenant', 'user-operations', {
+    cursor: forged(keys.otherTenantId, `${window.from.replace('Z', '.000Z')}#a`),
+  });
+  logs('cursor forged with no position', 'user-operations', {
+    cursor: forged(keys.tenantId, 'not-a-position'),
+  });
+  for (const [filter, value] of [
+    ['userId', ''],
+    ['userId', 'x'.repeat(5000)],
+    ['userId', '\u0000'],
+    ['userId', 'a\nb'],
+    ['result', 'maybe'],
+    ['country', 'de'],
+    ['country', 'DEU'],
+    ['type', 'user.unknown'],
+  ])
+    logs(`${filter}=${JSON.stringify(String(value).slice(0, 12))}`, 'user-operations', {
+      [filter as string]: value as string,
+    });
+  for (const [filter, value] of [
+    ['category', 'asset-management-data'],
+    ['category', ''],
+    ['severity', 'urgent'],
+    ['containerId', 'c'.repeat(129)],
+  ])
+    logs(`${filter}=${JSON.stringify(String(value).slice(0, 12))}`, 'security', {
+      [filter as string]: value as string,
+    });
+  for (const value of ['999.1.1.1', 'localhost', 'fe80::1%eth0', ''])
+    logs(`requestIp=${JSON.stringify(value)}`, 'api-invocations', { requestIp: value });
+  for (const authorization of ['', 'Bearer cdl_forged', `Bearer ${keys.operatorKey}`])
+    logs(
+      `authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      'user-operations',
+      {},
+      (authorization ? { authorization } : {}) as typeof tenant,
+    );
+  // Exports: the same filters in a JSON body, and export ids that name nothing of this tenant's.
+  const exportOf = (name: string, log: string, body: string, headers: Record<string, string> = tenant) =>
+    out.push({
+      name: `logsApi: export ${log} ${name}`,
+      fn: 'logsApi',
+      request: {
+        method: 'POST',
+        route: '/v1/logs/{log}/exports',
+        pathParameters: { log },
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      },
+    });
+  for (const body of [
+    '',
+    '{',
+    '[]',
+    'null',
+    '{"format":"xml"}',
+    '{"limit":"5"}',
+    '{"cursor":"x"}',
+    '{"userId":5}',
+    '{"userId":{"$ne":null}}',
+    '{"nonsense":"1"}',
+    '{"from":"2025-01-01T00:00:00Z","to":"2026-06-01T00:00:00Z"}',
+    '{"from":"2026-02-30T00:00:00Z"}',
+    '{"result":"maybe"}',
+    `{"userId":"${'x'.repeat(300_000)}"}`,
+  ])
+    exportOf(`body ${JSON.stringify(body.slice(0, 40))}`, 'user-operations', body);
+  for (const log of ['nowhere', 'constructor', '__proto__', 'exports', 'security%2F..', ''])
+    exportOf(`log ${JSON.stringify(log)}`, log, '{}');
+  exportOf('without a key', 'user-operations', '{}', {});
+  for (const id of [
+    '',
+    'x',
+    '../x',
+    '00000000-0000-4000-8000-000000000000',
+    '00000000-0000-4000-8000-00000000000G',
+    'a'.repeat(300),
+    '\u0000',
+  ])
+    out.push({
+      name: `logsApi: export status ${JSON.stringify(id.slice(0, 40))}`,
+      fn: 'logsApi',
+      request: { method: 'GET', route: '/v1/logs/exports/{id}', pathParameters: { id }, headers: tenant },
+    });
+  return out;
 }
 
 /** A request only HTTP can express: raw header lines (repeated names too) and raw body bytes. */

@@ -31,6 +31,7 @@ describe('hostile input', () => {
       statsApi: (await import('../../functions/statsApi/handler.ts')).handler as unknown as Handler,
       erasureApi: (await import('../../functions/erasureApi/handler.ts')).handler as unknown as Handler,
       sourcesApi: (await import('../../functions/sourcesApi/handler.ts')).handler as unknown as Handler,
+      logsApi: (await import('../../functions/logsApi/handler.ts')).handler as unknown as Handler,
     };
     const tenant = await createTenant(api);
     const other = await createTenant(api);

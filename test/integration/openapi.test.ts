@@ -108,6 +108,34 @@ describe('the OpenAPI document', () => {
     const stats = (route: string, query: Record<string, string>, key = tenant.apiKey) =>
       api.statsApi({ method: 'GET', route, query, headers: { authorization: `Bearer ${key}` } });
     const today = new Date().toISOString().slice(0, 10);
+    const logs = (log: string, query: Record<string, string>, key = tenant.apiKey) =>
+      api.logsApi({
+        method: 'GET',
+        route: `/v1/logs/${log}`,
+        query,
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const ciamOnly = await createTenant(api, { modules: ['ciam'] });
+    const exportOf = (log: string, body: object, key = tenant.apiKey) =>
+      api.logsApi({
+        method: 'POST',
+        route: '/v1/logs/{log}/exports',
+        pathParameters: { log },
+        headers: { authorization: `Bearer ${key}` },
+        body,
+      });
+    const exportStatus = (id: string, key = tenant.apiKey) =>
+      api.logsApi({
+        method: 'GET',
+        route: '/v1/logs/exports/{id}',
+        pathParameters: { id },
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const securityOnly = await createTenant(api, { modules: ['container-security'] });
+    // One record of each log, so every 200 carries an item.
+    await capture(api, tenant.apiKey, {
+      events: ['admin.action', 'api.invocation', 'security.container_event'].map((type) => validRecord(type)),
+    });
 
     const erasureByBody = (body: object, key = tenant.apiKey) =>
       api.erasureApi({
@@ -304,6 +332,48 @@ describe('the OpenAPI document', () => {
         }),
       'GET /console 200': () => api.statsApi({ method: 'GET', route: '/console' }),
       'GET /ops 200': () => api.statsApi({ method: 'GET', route: '/ops' }),
+      'GET /v1/logs/admin-actions 200': () => logs('admin-actions', { limit: '1' }),
+      'GET /v1/logs/admin-actions 400': () => logs('admin-actions', { nonsense: '1' }),
+      'GET /v1/logs/admin-actions 401': () => logs('admin-actions', {}, 'cdl_wrong'),
+      'GET /v1/logs/admin-actions 410': () => logs('admin-actions', {}, terminated.apiKey),
+      'GET /v1/logs/admin-actions 422': () => logs('admin-actions', {}, securityOnly.apiKey),
+      'GET /v1/logs/user-operations 200': () => logs('user-operations', { limit: '1' }),
+      'GET /v1/logs/user-operations 400': () => logs('user-operations', { nonsense: '1' }),
+      'GET /v1/logs/user-operations 401': () => logs('user-operations', {}, 'cdl_wrong'),
+      'GET /v1/logs/user-operations 410': () => logs('user-operations', {}, terminated.apiKey),
+      'GET /v1/logs/user-operations 422': () => logs('user-operations', {}, securityOnly.apiKey),
+      'GET /v1/logs/api-invocations 200': () => logs('api-invocations', { limit: '1' }),
+      'GET /v1/logs/api-invocations 400': () => logs('api-invocations', { nonsense: '1' }),
+      'GET /v1/logs/api-invocations 401': () => logs('api-invocations', {}, 'cdl_wrong'),
+      'GET /v1/logs/api-invocations 410': () => logs('api-invocations', {}, terminated.apiKey),
+      'GET /v1/logs/api-invocations 422': () => logs('api-invocations', {}, securityOnly.apiKey),
+      'GET /v1/logs/security 200': () => logs('security', { limit: '1' }),
+      'GET /v1/logs/security 400': () => logs('security', { nonsense: '1' }),
+      'GET /v1/logs/security 401': () => logs('security', {}, 'cdl_wrong'),
+      'GET /v1/logs/security 410': () => logs('security', {}, terminated.apiKey),
+      'GET /v1/logs/security 422': () => logs('security', {}, ciamOnly.apiKey),
+      'POST /v1/logs/{log}/exports 202': () => exportOf('user-operations', { format: 'csv' }),
+      'POST /v1/logs/{log}/exports 400': () => exportOf('user-operations', { limit: '5' }),
+      'POST /v1/logs/{log}/exports 401': () => exportOf('user-operations', {}, 'cdl_wrong'),
+      'POST /v1/logs/{log}/exports 404': () => exportOf('nowhere', {}),
+      'POST /v1/logs/{log}/exports 410': () => exportOf('user-operations', {}, terminated.apiKey),
+      'POST /v1/logs/{log}/exports 413': () => exportOf('user-operations', { to: 'x'.repeat(300_000) }),
+      'POST /v1/logs/{log}/exports 415': () =>
+        api.logsApi({
+          method: 'POST',
+          route: '/v1/logs/{log}/exports',
+          pathParameters: { log: 'security' },
+          headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'text/csv' },
+          body: 'a,b',
+        }),
+      'POST /v1/logs/{log}/exports 422': () => exportOf('security', {}, ciamOnly.apiKey),
+      'GET /v1/logs/exports/{id} 200': async () => {
+        const asked = await exportOf('admin-actions', {});
+        return exportStatus(asked.body.exportId);
+      },
+      'GET /v1/logs/exports/{id} 401': () =>
+        exportStatus('00000000-0000-4000-8000-000000000000', 'cdl_wrong'),
+      'GET /v1/logs/exports/{id} 404': () => exportStatus('00000000-0000-4000-8000-000000000000'),
       'GET /v1/stats 200': () => stats('/v1/stats', { date: yesterday }),
       'GET /v1/stats 400': () => stats('/v1/stats', { date: '2026-13-01' }),
       'GET /v1/stats 401': () => stats('/v1/stats', { date: yesterday }, 'cdl_wrong'),

@@ -1,0 +1,108 @@
+import * as v from 'valibot';
+import { allowedFields, isExpired, storedDeadline } from '#policy/index';
+import { PoisonMessage } from '#shared/messages';
+import { exportObjectKey } from '#store/keys';
+import type { ExportFiles, Item, LogExport, LogExports, LogReader, TenantStore } from '#store/ports';
+import { categoriesToRead, isLogName, LOGS, matcherOf } from '../logsApi/logs.ts';
+import { type LogItem, toLogItem } from '../logsApi/query.ts';
+
+export interface ExportWorkerDeps {
+  tenants: Pick<TenantStore, 'get'>;
+  exports: LogExports;
+  files: ExportFiles;
+  reader: LogReader;
+  now: () => Date;
+}
+
+const MESSAGE = v.strictObject({
+  kind: v.literal('log-export'),
+  tenantId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  exportId: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/)),
+});
+
+/** An export message, or PoisonMessage (to the DLQ at once) when it is not one. */
+export function parseExportMessage(body: string) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new PoisonMessage('not JSON');
+  }
+  const out = v.safeParse(MESSAGE, parsed);
+  if (!out.success) throw new PoisonMessage(`not an export message: ${out.issues[0]?.message}`);
+  return out.output;
+}
+
+/** The CSV columns of a log: the record's own fields, then every data field its categories may store. */
+export function csvColumns(log: LogExport['log']): string[] {
+  const definition = LOGS[log as keyof typeof LOGS];
+  const fields = [...new Set(Object.values(definition.categories).flatMap((c) => allowedFields(c)))];
+  return ['id', 'type', 'category', 'occurredAt', 'capturedAt', 'policyVersion', 'deadline', ...fields];
+}
+
+/** One CSV cell (RFC 4180). */
+export const csvCell = (value: unknown) => {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  // RFC 4180 quoting; a leading =, +, - or @ is quoted too, so a spreadsheet never runs it as a formula.
+  return /[",\r\n]|^[=+\-@]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+function csvRow(columns: readonly string[], item: LogItem): string {
+  const data = item.data as Record<string, unknown>;
+  const value = (column: string): unknown => {
+    if (column in item && column !== 'data') return (item as unknown as Record<string, unknown>)[column];
+    return column
+      .split('.')
+      .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], data);
+  };
+  return `${columns.map((c) => csvCell(value(c))).join(',')}\r\n`;
+}
+
+/**
+ * Writes one export: every record of its query (the policy's deadlines applied at this moment), in
+ * the newest-first order of the query route, as NDJSON (one item per line, as the route shows it)
+ * or CSV. Idempotent: a completed export is left alone, a redelivered one is written again whole.
+ */
+export async function runExport(message: { tenantId: string; exportId: string }, deps: ExportWorkerDeps) {
+  const job = await deps.exports.get(message.tenantId, message.exportId);
+  if (!job || job.status === 'completed') return { outcome: 'skipped' as const };
+  if (!isLogName(job.log)) throw new PoisonMessage(`export of an unknown log ${job.log}`);
+  const definition = LOGS[job.log];
+  // Checked before anything is written: once the module's termination began, nothing of it is copied.
+  const tenant = await deps.tenants.get(message.tenantId);
+  if (!tenant || tenant.status === 'terminated' || tenant.terminations[definition.module])
+    return { outcome: 'skipped' as const };
+  const filters = job.filters ?? {};
+  const matches = matcherOf(definition, filters);
+  const now = deps.now();
+  const cost = { readUnits: 0, scannedCount: 0 };
+  const columns = csvColumns(job.log);
+  let records = 0;
+  async function* lines() {
+    if (job?.format === 'csv') yield `${columns.map(csvCell).join(',')}\r\n`;
+    const range = {
+      tenantId: message.tenantId,
+      categories: categoriesToRead(definition, filters),
+      from: new Date(job?.from as string),
+      to: new Date(job?.to as string),
+      expected: 2000,
+    };
+    for await (const { item } of deps.reader.newestFirst(range, cost)) {
+      if (isExpired(item as Item, now) || !matches(item)) continue;
+      records += 1;
+      const shown = toLogItem(item, storedDeadline(item));
+      yield job?.format === 'csv' ? csvRow(columns, shown) : `${JSON.stringify(shown)}\n`;
+    }
+  }
+  const key = exportObjectKey(job.tenantId, job.exportId, job.format);
+  await deps.files.write(job, key, lines(), job.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+  await deps.exports.complete({
+    ...job,
+    status: 'completed',
+    completedAt: deps.now().toISOString(),
+    records,
+    objectKey: key,
+  });
+  return { outcome: 'completed' as const, records, readUnits: cost.readUnits };
+}

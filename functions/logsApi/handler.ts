@@ -1,0 +1,74 @@
+import { authenticateTenant } from '#http/auth';
+import { readJsonBody } from '#http/body';
+import { functionLogger, type HttpRoute, httpRoutes } from '#http/handler';
+import { json } from '#http/problem';
+import { documentClient, s3Client, sqsClient } from '#shared/aws';
+import { requireEnv } from '#shared/config';
+import { NotFound } from '#shared/errors';
+import { secretFromEnv } from '#shared/secrets';
+import { DynamoLogExports, S3ExportFiles } from '#store/exports';
+import { DynamoLogReader } from '#store/log-reads';
+import { NamedQueue } from '#store/queue';
+import { DynamoTenantStore } from '#store/tenants';
+import { exportStatus, requestExport } from './exports.ts';
+import { isLogName, type LogName } from './logs.ts';
+import { parseLogQuery, readLog } from './query.ts';
+
+const db = documentClient();
+const records = requireEnv('RECORDS_TABLE');
+const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
+const deps = {
+  reader: new DynamoLogReader(db, records),
+  cursorKey: secretFromEnv('LOGS_CURSOR_KEY'),
+  now: () => new Date(),
+};
+const exportDeps = {
+  exports: new DynamoLogExports(db, records),
+  files: new S3ExportFiles(db, records, s3Client(), requireEnv('DATA_BUCKET')),
+  queue: new NamedQueue(sqsClient(), requireEnv('EXPORT_QUEUE_NAME')),
+  now: () => new Date(),
+};
+
+const ROUTES: Record<string, LogName> = {
+  '/v1/logs/admin-actions': 'admin-actions',
+  '/v1/logs/user-operations': 'user-operations',
+  '/v1/logs/api-invocations': 'api-invocations',
+  '/v1/logs/security': 'security',
+};
+
+const query = (path: string, log: LogName): HttpRoute => ({
+  method: 'GET',
+  path,
+  handler: async (event) => {
+    const tenant = await authenticateTenant(event, tenants);
+    const page = await readLog({ tenant, query: parseLogQuery(log, event.queryStringParameters) }, deps);
+    const { cost: _cost, ...body } = page;
+    return json(200, body);
+  },
+});
+
+/**
+ * The tenant's logs (tenant key): one query route per log, newest first, with an opaque cursor;
+ * exports of a query to S3, and their status.
+ */
+export const handler = httpRoutes(functionLogger(), [
+  ...Object.entries(ROUTES).map(([path, log]) => query(path, log)),
+  {
+    method: 'POST',
+    path: '/v1/logs/{log}/exports',
+    handler: async (event) => {
+      const tenant = await authenticateTenant(event, tenants);
+      const log = event.pathParameters?.log;
+      if (!isLogName(log)) throw new NotFound(`There is no log ${JSON.stringify(String(log).slice(0, 64))}.`);
+      return json(202, await requestExport({ tenant, log, body: readJsonBody(event) }, exportDeps));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/logs/exports/{id}',
+    handler: async (event) => {
+      const tenant = await authenticateTenant(event, tenants);
+      return json(200, await exportStatus({ tenant, exportId: event.pathParameters?.id }, exportDeps));
+    },
+  },
+]);
