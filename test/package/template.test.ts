@@ -78,10 +78,10 @@ describe('the packaged CloudFormation template', () => {
       'CaptureQueuedLambdaFunction',
       'CognitoTriggerLambdaFunction',
       'EraseUserLambdaFunction',
-      'SourcesApiLambdaFunction',
       // Export jobs and export object entries (the sweep's due entries): their timeouts count too.
       'ExportLogsLambdaFunction',
       'LogsApiLambdaFunction',
+      'SourcesApiLambdaFunction',
     ]);
     for (const id of writers) expect(late, id).toBeGreaterThanOrEqual(functions[id]?.Timeout as number);
   });
