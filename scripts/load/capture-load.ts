@@ -157,8 +157,13 @@ async function storedLogins(port: number, tenantId: string) {
   if (!table) throw new Error(`no records table among ${TableNames.join(', ')}`);
   const ids: string[] = [];
   for await (const page of paginateScan({ client: db }, { TableName: table, ConsistentRead: true })) {
+    // Records are keyed by id alone (sk = id); day buckets and index entries carry no `id`.
     for (const item of page.Items ?? [])
-      if (item.tenantId?.S === tenantId && item.sk?.S?.startsWith('user-operation-log#load-'))
+      if (
+        item.tenantId?.S === tenantId &&
+        item.category?.S === 'user-operation-log' &&
+        item.id?.S?.startsWith('load-')
+      )
         ids.push(item.id?.S ?? '');
   }
   db.destroy();
