@@ -54,24 +54,8 @@ class JobTable<J extends { leaseUntil?: string }> {
     return jobs;
   }
 
-  async lease(job: J, now: Date, until: Date): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: this.keyOf(job),
-          UpdateExpression: 'SET leaseUntil = :until',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
-        }),
-      );
-      job.leaseUntil = until.toISOString();
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  lease(job: J, now: Date, until: Date): Promise<boolean> {
+    return takeLease(this.db, this.table, this.keyOf(job), job, now, until);
   }
 
   async save(job: J): Promise<void> {
@@ -135,5 +119,37 @@ export class DynamoErasureJobs extends JobTable<ErasureJob> implements ErasureJo
 
   job(tenantId: string, erasureId: string): Promise<ErasureJob | undefined> {
     return this.get(erasureJobKey(tenantId, erasureId));
+  }
+}
+
+/**
+ * Takes a job item's lease until `until` unless another run holds it (a lease past `now` stands);
+ * on success the job carries its new lease. Every resumable job (termination, erasure,
+ * reconciliation) is leased this way.
+ */
+export async function takeLease(
+  db: DynamoDBDocumentClient,
+  table: string,
+  key: ItemKey,
+  job: { leaseUntil?: string },
+  now: Date,
+  until: Date,
+): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
+      }),
+    );
+    job.leaseUntil = until.toISOString();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 }

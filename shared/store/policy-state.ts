@@ -4,9 +4,9 @@ import {
   GetCommand,
   PutCommand,
   paginateQuery,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './conditions.ts';
+import { takeLease } from './jobs.ts';
 import {
   POLICY_PK,
   policyDeclarationsKey,
@@ -161,24 +161,8 @@ export class DynamoPolicyState implements PolicyState {
     }
   }
 
-  async lease(job: ReconciliationJob, now: Date, until: Date): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: reconciliationKey(job.to),
-          UpdateExpression: 'SET leaseUntil = :until',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
-        }),
-      );
-      job.leaseUntil = until.toISOString();
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  lease(job: ReconciliationJob, now: Date, until: Date): Promise<boolean> {
+    return takeLease(this.db, this.table, reconciliationKey(job.to), job, now, until);
   }
 
   async save(job: ReconciliationJob): Promise<void> {
