@@ -7,6 +7,7 @@ import {
   sweepEveryMinutes,
 } from '#policy/index';
 import { type Held, heldBy, isHeld } from '#shared/holds';
+import { pool } from '#shared/pool';
 import {
   add,
   type Bucket,
@@ -49,6 +50,9 @@ export const DEFAULT_SWEEP_LIMITS: SweepLimits = {
   backlogCap: 100_000,
   reserveMs: 30_000,
 };
+
+/** Day shards of one bucket settled at once (each keeps four delete batches in flight). */
+const SHARDS_IN_FLIGHT = 4;
 
 export type SweepOutcome = SweepRun | { status: 'busy'; runId: string };
 
@@ -203,7 +207,11 @@ async function settleBucket(entry: DueEntry, cutoff: Date, run: Progress, deps: 
   return true;
 }
 
-/** Deletes a bucket's due records shard by shard; the time of the next record left, `stopped` at a limit. */
+/**
+ * Deletes a bucket's due records, a few shards at once (a backlog of one busy tenant-day is one
+ * bucket: its shards in turn would leave the table idle between pages); the time of the next
+ * record left, `stopped` at a limit.
+ */
 async function settleRecords(
   bucket: Bucket,
   upTo: Date,
@@ -211,23 +219,30 @@ async function settleRecords(
   deps: SweepDeps,
 ): Promise<Date | undefined | 'stopped'> {
   let next: Date | undefined;
-  for (let shard = 0; shard < DAY_SHARDS; shard++) {
+  let stopped = false;
+  await pool(DAY_SHARDS, SHARDS_IN_FLIGHT, async (shard) => {
     let after: Record<string, unknown> | undefined;
     do {
-      if (!mayContinue(run, deps)) return 'stopped';
+      if (stopped || !mayContinue(run, deps)) {
+        stopped = true;
+        return;
+      }
       const page = await deps.index.dueRecords(bucket, shard, upTo, nextPage(run, deps), after);
       add(run, page.cost);
       const allowed = take(run, deps, page.records.length);
       await deps.index.deleteAll(page.records.slice(0, allowed));
       count(run, bucket.category, allowed);
-      if (allowed < page.records.length) return 'stopped';
+      if (allowed < page.records.length) {
+        stopped = true;
+        return;
+      }
       after = page.next;
     } while (after);
     const left = await deps.index.nextRecordTime(bucket, shard, upTo);
     add(run, left.cost);
     if (left.time && (!next || left.time < next)) next = left.time;
-  }
-  return next;
+  });
+  return stopped ? 'stopped' : next;
 }
 
 /** Deletes a tenant's application markers of the bucket's day that are due; the time of the next left. */
