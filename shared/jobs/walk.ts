@@ -2,9 +2,9 @@ import type { Checkpoint, Item, ItemKey, Partition, ResumableState, TenantData }
 
 // The skeleton every resumable job over a tenant's data shares (termination, erasure, and any job
 // to come): it walks partitions in order, decides per chunk what to delete, checkpoints that
-// decision with the keys it is about to delete (a write-ahead list), deletes them, and hands over
-// to a fresh invocation when its time runs short. A crash or a timeout resumes where it stopped
-// and counts nothing twice.
+// decision with the keys it is about to delete (a write-ahead list), deletes them while it reads
+// and decides the next chunk, and hands over to a fresh invocation when its time runs short. A
+// crash or a timeout resumes where it stopped and counts nothing twice.
 
 /** Time a job keeps in reserve: it takes no new chunk with less than this left. */
 export const SAFETY_MS = 15_000;
@@ -49,9 +49,18 @@ export async function walkPass<P extends Partition>(
   let index = at < 0 ? 0 : job.checkpoint.done ? at + 1 : at;
   let after = at >= 0 && !job.checkpoint.done ? job.checkpoint.after : undefined;
   let reading = index < partitions.length ? nextChunk(partitions, index, after, deps.data) : undefined;
+  // The deletes of the chunk last checkpointed run while the next chunk is read and decided; they
+  // are confirmed before the checkpoint moves past them (its keys stay in the saved write-ahead list).
+  let deleting: Promise<void> | undefined;
+  const confirm = async () => {
+    await deleting;
+    deleting = undefined;
+    delete job.pending;
+  };
   while (reading) {
     if (deps.remainingMs() < SAFETY_MS) {
       reading.catch(() => undefined);
+      await confirm();
       await deps.save();
       return 'continue';
     }
@@ -63,6 +72,7 @@ export async function walkPass<P extends Partition>(
     reading?.catch(() => undefined);
     const toDelete: ItemKey[] = [];
     for (const { partition, items } of chunk.slices) toDelete.push(...(await act(items, partition)));
+    await confirm();
     const last = chunk.slices.at(-1)?.partition as P;
     job.checkpoint = { pass, pk: last.pk, ...(chunk.after ? { after: chunk.after } : { done: true }) };
     // Nothing to delete (most of a second pass): no write. A crash re-reads from the last saved
@@ -70,8 +80,11 @@ export async function walkPass<P extends Partition>(
     if (toDelete.length === 0) continue;
     job.pending = toDelete;
     await deps.save();
-    await finishPending(job, deps);
+    deleting = deps.data.deleteAll(toDelete);
+    // Awaited by confirm(); this only keeps a failure from being reported as unhandled meanwhile.
+    deleting.catch(() => undefined);
   }
+  await confirm();
   job.checkpoint = { pass: pass + 1 };
   await deps.save();
   return 'done';
