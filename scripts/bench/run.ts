@@ -2,13 +2,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { aggregationScale } from './aggregation.ts';
+import { backlogFigures } from './backlog.ts';
 import { bundleFigures } from './bundles.ts';
+import { busyTenantFigures } from './busy-tenant.ts';
 import { batchCapture, captureCost, captureOverhead } from './capture.ts';
 import { type BenchCloud, functionEnv, startBenchCloud } from './cloud.ts';
 import { wholeDayCost } from './day-cost.ts';
+import { logFigures } from './logs.ts';
 import { fmt } from './measure.ts';
 import { reconciliationFigures } from './reconciliation.ts';
 import { type Results, updateReadme } from './report.ts';
+import { fanOutFigures } from './scale.ts';
 import { type Figure, FULL, QUICK, type Sizes } from './sizes.ts';
 import { sourceOverhead } from './sources.ts';
 import { sweepFigures } from './sweep.ts';
@@ -40,6 +44,12 @@ const groups: Record<string, Group> = {
   sweep: sweepFigures,
   termination: terminationRate,
   reconciliation: reconciliationFigures,
+  logs: logFigures,
+  scale: async (bench, s) => [
+    ...(await fanOutFigures(bench, s)),
+    ...(await backlogFigures(bench, s)),
+    ...(await busyTenantFigures(bench, s)),
+  ],
   bundles: (bench, s) => bundleFigures(bench, s),
 };
 

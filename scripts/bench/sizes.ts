@@ -18,6 +18,14 @@ export interface Sizes {
   /** Tenants and days of admin-action buckets a policy reconciliation re-files. */
   reconcileTenants: number;
   reconcileDays: number;
+  /** User operations of the smaller tenant of the log-page figure (the other has 10×), and of one export. */
+  logPageRecords: number;
+  exportRecords: number;
+  /** Tenants of the daily fan-out figure. */
+  fanOutTenants: number;
+  /** Due records of the sweep-backlog figure, and 100-event requests per step of the busy tenant. */
+  backlogRecords: number;
+  busyRequests: number;
   coldInitRuns: number;
   memoryRequests: number;
 }
@@ -35,6 +43,11 @@ export const FULL: Sizes = {
   terminationRecords: 5_000,
   reconcileTenants: 10,
   reconcileDays: 150,
+  logPageRecords: 2_000,
+  exportRecords: 20_000,
+  fanOutTenants: 2_000,
+  backlogRecords: 200_000,
+  busyRequests: 40,
   coldInitRuns: 10,
   memoryRequests: 3_000,
 };
@@ -52,6 +65,11 @@ export const QUICK: Sizes = {
   terminationRecords: 300,
   reconcileTenants: 2,
   reconcileDays: 10,
+  logPageRecords: 200,
+  exportRecords: 1_000,
+  fanOutTenants: 60,
+  backlogRecords: 2_000,
+  busyRequests: 4,
   coldInitRuns: 3,
   memoryRequests: 200,
 };

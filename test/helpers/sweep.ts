@@ -62,13 +62,14 @@ export function runSweep(
  * Stores records as capture would have stored them at their own time: the capture use case itself,
  * its clock set to each record's time, for a tenant that uses every module since the epoch. How a
  * history of many simulated days is laid down quickly. `idPrefix` makes the record ids (and so
- * every key) the same in two tables; without it, ids are unique per call.
+ * every key) the same in two tables; without it, ids are unique per call. `batch` stores records in
+ * requests of up to that many (the clock at the latest record of each; give records in time order).
  */
 export async function storeHistory(
   cloud: IsolatedCloud,
   tenantId: string,
   records: ReadonlyArray<{ type: string; occurredAt: Date; fields?: Record<string, unknown> }>,
-  { concurrency = 8, idPrefix }: { concurrency?: number; idPrefix?: string } = {},
+  { concurrency = 8, idPrefix, batch = 1 }: { concurrency?: number; idPrefix?: string; batch?: number } = {},
 ): Promise<void> {
   const prefix = idPrefix ?? `h-${randomUUID().slice(0, 8)}`;
   const db = documentClient(cloud);
@@ -90,10 +91,10 @@ export async function storeHistory(
     terminations: {},
     hostingServices: ['cvm'],
   };
-  await pool(records.length, concurrency, async (i) => {
+  const toRecord = (i: number) => {
     const { type, occurredAt, fields } = records[i] as (typeof records)[number];
     const category = categoryOf(type);
-    const record = {
+    return {
       id: `${prefix}-${i}`,
       type: type as never,
       category: category.id,
@@ -101,7 +102,13 @@ export async function storeHistory(
       occurredAt,
       fields: { ...(FIELDS as Record<string, Record<string, unknown>>)[type], ...fields },
     };
-    await captureRecords({ tenant, records: [record] }, { ...deps, now: () => occurredAt });
+  };
+  await pool(Math.ceil(records.length / batch), concurrency, async (b) => {
+    const chunk = Array.from({ length: Math.min(batch, records.length - b * batch) }, (_, i) =>
+      toRecord(b * batch + i),
+    );
+    const latest = chunk.reduce((t, r) => (r.occurredAt > t ? r.occurredAt : t), new Date(0));
+    await captureRecords({ tenant, records: chunk }, { ...deps, now: () => latest });
   });
 }
 
