@@ -221,23 +221,27 @@ async function settleRecords(
   let next: Date | undefined;
   let stopped = false;
   await pool(DAY_SHARDS, SHARDS_IN_FLIGHT, async (shard) => {
-    let after: Record<string, unknown> | undefined;
-    do {
+    const read = (after?: Record<string, unknown>) => {
       if (stopped || !mayContinue(run, deps)) {
         stopped = true;
-        return;
+        return undefined;
       }
-      const page = await deps.index.dueRecords(bucket, shard, upTo, nextPage(run, deps), after);
+      return deps.index.dueRecords(bucket, shard, upTo, nextPage(run, deps), after);
+    };
+    let reading = read();
+    while (reading) {
+      const page = await reading;
       add(run, page.cost);
       const allowed = take(run, deps, page.records.length);
+      // The next page is read while this one is deleted: it starts after this page's last key.
+      reading = allowed === page.records.length && page.next ? read(page.next) : undefined;
+      reading?.catch(() => undefined);
       await deps.index.deleteAll(page.records.slice(0, allowed));
       count(run, bucket.category, allowed);
-      if (allowed < page.records.length) {
-        stopped = true;
-        return;
-      }
-      after = page.next;
-    } while (after);
+      if (allowed < page.records.length) stopped = true;
+      if (stopped) return;
+    }
+    if (stopped) return;
     const left = await deps.index.nextRecordTime(bucket, shard, upTo);
     add(run, left.cost);
     if (left.time && (!next || left.time < next)) next = left.time;

@@ -49,12 +49,12 @@ export async function walkPass<P extends Partition>(
   let index = at < 0 ? 0 : job.checkpoint.done ? at + 1 : at;
   let after = at >= 0 && !job.checkpoint.done ? job.checkpoint.after : undefined;
   let reading = index < partitions.length ? nextChunk(partitions, index, after, deps.data) : undefined;
-  // The deletes of the chunk last checkpointed run while the next chunk is read and decided; they
-  // are confirmed before the checkpoint moves past them (its keys stay in the saved write-ahead list).
-  let deleting: Promise<void> | undefined;
+  // Deletes run back to back, a chunk at a time, while later chunks are read, decided and
+  // checkpointed: at most two chunks are unconfirmed, and the saved write-ahead list holds both.
+  const deleting: Array<{ keys: ItemKey[]; done: Promise<void>; settled?: boolean }> = [];
   const confirm = async () => {
-    await deleting;
-    deleting = undefined;
+    for (const chunk of deleting) await chunk.done;
+    deleting.length = 0;
     delete job.pending;
   };
   while (reading) {
@@ -72,17 +72,27 @@ export async function walkPass<P extends Partition>(
     reading?.catch(() => undefined);
     const toDelete: ItemKey[] = [];
     for (const { partition, items } of chunk.slices) toDelete.push(...(await act(items, partition)));
-    await confirm();
     const last = chunk.slices.at(-1)?.partition as P;
     job.checkpoint = { pass, pk: last.pk, ...(chunk.after ? { after: chunk.after } : { done: true }) };
     // Nothing to delete (most of a second pass): no write. A crash re-reads from the last saved
     // checkpoint and counts again from the counts saved with it; a hand-over saves this one.
     if (toDelete.length === 0) continue;
-    job.pending = toDelete;
+    while (deleting.length > 1) await (deleting.shift() as (typeof deleting)[number]).done;
+    // Keys already confirmed deleted are not written again.
+    job.pending = [...deleting.filter((d) => !d.settled).flatMap((d) => d.keys), ...toDelete];
     await deps.save();
-    deleting = deps.data.deleteAll(toDelete);
-    // Awaited by confirm(); this only keeps a failure from being reported as unhandled meanwhile.
-    deleting.catch(() => undefined);
+    const previous = deleting.at(-1)?.done ?? Promise.resolve();
+    const done = previous.then(() => deps.data.deleteAll(toDelete));
+    // Awaited before the list moves past it; this only keeps a failure from being reported as unhandled meanwhile.
+    done.catch(() => undefined);
+    const entry: (typeof deleting)[number] = { keys: toDelete, done };
+    done.then(
+      () => {
+        entry.settled = true;
+      },
+      () => undefined,
+    );
+    deleting.push(entry);
   }
   await confirm();
   job.checkpoint = { pass: pass + 1 };
