@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { captureDeadline } from '#policy/index';
 import { InvalidInput, NotFound } from '#shared/errors';
-import type { ExportFiles, LogExport, LogExports, MessageQueue, Tenant } from '#store/ports';
+import { subjectOf } from '#shared/messages';
+import type { ExportFiles, LogExport, LogExports, LogReadAudit, MessageQueue, Tenant } from '#store/ports';
+import { audit } from './audit.ts';
 import { LOGS, type LogName } from './logs.ts';
 import { parseLogQuery, requireLogModule, windowOf } from './query.ts';
 
@@ -14,6 +16,7 @@ export interface ExportDeps {
   exports: LogExports;
   queue: MessageQueue;
   files: ExportFiles;
+  audit: LogReadAudit;
   now: () => Date;
 }
 
@@ -82,9 +85,13 @@ export async function requestExport(
     to: window.to.toISOString(),
     filters: query.filters,
     filterNames: Object.keys(query.filters).sort(),
+    ...(query.filters.userId ? { userSubject: subjectOf(tenant.id, query.filters.userId) } : {}),
     status: 'pending',
     requestedAt: now.toISOString(),
   };
+  // Audited first: an export that runs was always recorded (one that then fails to start is too).
+  const { from, to, exportId } = job;
+  await audit(deps.audit, tenant, { action: 'export', log, filters: query.filters, from, to, exportId }, now);
   await deps.exports.create(job);
   const message: ExportMessage = { kind: 'log-export', tenantId: tenant.id, exportId: job.exportId };
   await deps.queue.sendAll([message]);
@@ -92,7 +99,7 @@ export async function requestExport(
 }
 
 function statusOf(job: LogExport) {
-  const { tenantId: _t, filters: _f, ...shown } = job;
+  const { tenantId: _t, filters: _f, userSubject: _u, ...shown } = job;
   const deadline = captureDeadline('log-export', new Date(job.requestedAt));
   return { ...shown, ...(deadline ? { deadline: deadline.toISOString() } : {}) };
 }

@@ -9,7 +9,9 @@ import { secretFromEnv } from '#shared/secrets';
 import { DynamoLogExports, S3ExportFiles } from '#store/exports';
 import { DynamoLogReader } from '#store/log-reads';
 import { NamedQueue } from '#store/queue';
+import { DynamoReadAudit } from '#store/read-audit';
 import { DynamoTenantStore } from '#store/tenants';
+import { audit } from './audit.ts';
 import { exportStatus, requestExport } from './exports.ts';
 import { isLogName, type LogName } from './logs.ts';
 import { parseLogQuery, readLog } from './query.ts';
@@ -17,6 +19,7 @@ import { parseLogQuery, readLog } from './query.ts';
 const db = documentClient();
 const records = requireEnv('RECORDS_TABLE');
 const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
+const reads = new DynamoReadAudit(db, records);
 const deps = {
   reader: new DynamoLogReader(db, records),
   cursorKey: secretFromEnv('LOGS_CURSOR_KEY'),
@@ -26,6 +29,7 @@ const exportDeps = {
   exports: new DynamoLogExports(db, records),
   files: new S3ExportFiles(db, records, s3Client(), requireEnv('DATA_BUCKET')),
   queue: new NamedQueue(sqsClient(), requireEnv('EXPORT_QUEUE_NAME')),
+  audit: reads,
   now: () => new Date(),
 };
 
@@ -41,8 +45,17 @@ const query = (path: string, log: LogName): HttpRoute => ({
   path,
   handler: async (event) => {
     const tenant = await authenticateTenant(event, tenants);
-    const page = await readLog({ tenant, query: parseLogQuery(log, event.queryStringParameters) }, deps);
+    const query = parseLogQuery(log, event.queryStringParameters);
+    const page = await readLog({ tenant, query }, deps);
     const { cost: _cost, ...body } = page;
+    // Before the page is returned: a read whose audit record cannot be written fails (audit.ts).
+    const facts = { action: 'query' as const, log, filters: query.filters, from: page.from, to: page.to };
+    await audit(
+      reads,
+      tenant,
+      { ...facts, continued: query.cursor !== undefined, returned: page.items.length },
+      deps.now(),
+    );
     return json(200, body);
   },
 });
