@@ -4,7 +4,7 @@ import { InvalidInput, NotFound } from '#shared/errors';
 import { subjectOf } from '#shared/messages';
 import type { ExportFiles, LogExport, LogExports, LogReadAudit, MessageQueue, Tenant } from '#store/ports';
 import { audit } from './audit.ts';
-import { LOGS, type LogName } from './logs.ts';
+import { categoriesToRead, LOGS, type LogName } from './logs.ts';
 import { parseLogQuery, requireLogModule, windowOf } from './query.ts';
 
 /** The widest window one export may cover (a query page covers at most 31 days). */
@@ -85,6 +85,7 @@ export async function requestExport(
     to: window.to.toISOString(),
     filters: query.filters,
     filterNames: Object.keys(query.filters).sort(),
+    categories: categoriesToRead(LOGS[log], query.filters),
     ...(query.filters.userId ? { userSubject: subjectOf(tenant.id, query.filters.userId) } : {}),
     status: 'pending',
     requestedAt: now.toISOString(),
@@ -99,7 +100,7 @@ export async function requestExport(
 }
 
 function statusOf(job: LogExport) {
-  const { tenantId: _t, filters: _f, userSubject: _u, ...shown } = job;
+  const { tenantId: _t, filters: _f, userSubject: _u, categories: _c, ...shown } = job;
   const deadline = captureDeadline('log-export', new Date(job.requestedAt));
   return { ...shown, ...(deadline ? { deadline: deadline.toISOString() } : {}) };
 }

@@ -379,6 +379,8 @@ export interface LogExport {
   filters?: Record<string, string>;
   /** The names of the filters asked for (kept: they hold no value). */
   filterNames: string[];
+  /** The policy categories the query reads: what termination and erasure match the export by. */
+  categories?: string[];
   /** The subject (a hash, as an erasure names its user) of a userId filter: what erasure matches. */
   userSubject?: string;
   status: 'pending' | 'completed';
