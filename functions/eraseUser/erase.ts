@@ -105,7 +105,8 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
     // After the user's records are gone, so an export started from now on cannot copy them; one
     // running now finds its job removed when it finishes, and removes its own file (exportLogs).
     const decided = userExports(await deps.exports.list(request.tenantId), current.subject, held);
-    if (decided.remove.length > 0) current.erased['log-export'] = decided.remove.length;
+    if (decided.remove.length > 0)
+      current.erased['log-export'] = (current.erased['log-export'] ?? 0) + decided.remove.length;
     if (decided.held > 0) current.held = { ...current.held, 'log-export': decided.held };
     current.exportsPending = decided.remove.map(refOf);
     current.checkpoint = { pass: 3 };

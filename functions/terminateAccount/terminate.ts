@@ -110,8 +110,9 @@ export async function terminate(hook: TerminationHook, deps: TerminateDeps): Pro
     // After the second pass: every export worker that could have started before the termination
     // has finished by then (their timeout is within lateWriterMs), and later ones do not start.
     const decided = moduleExports(await deps.exports.list(hook.tenantId), job.module, held);
+    // Added to what an earlier run removed (a re-run after a hold's release decides again).
     job.counts['log-export'] = {
-      deleted: decided.remove.length,
+      deleted: (job.counts['log-export']?.deleted ?? 0) + decided.remove.length,
       archived: 0,
       kept: 0,
       ...(decided.held > 0 ? { held: decided.held } : {}),
