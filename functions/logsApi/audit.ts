@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LogRead, LogReadAudit, Tenant } from '#store/ports';
 import type { LogName } from './logs.ts';
+import { type LogDeps, type LogQuery, readLog } from './query.ts';
 
 // Every read of the logs is recorded (the `log-read` operational record) before it answers: an
 // audit that could be lost silently would be no audit, so a read whose record cannot be written
@@ -52,4 +53,24 @@ export function logReadOf(tenant: Tenant, facts: ReadFacts, at: Date): LogRead {
 /** Records a read; throws (and so fails the read) when the record cannot be written. */
 export async function audit(store: LogReadAudit, tenant: Tenant, facts: ReadFacts, at: Date): Promise<void> {
   await store.record(logReadOf(tenant, facts, at));
+}
+
+/** A page of a log query, returned only once its audit record is written. */
+export async function readAudited(
+  input: { tenant: Tenant; query: LogQuery },
+  deps: LogDeps & { audit: LogReadAudit },
+) {
+  const page = await readLog(input, deps);
+  const { tenant, query } = input;
+  const facts: ReadFacts = {
+    action: 'query',
+    log: query.log,
+    filters: query.filters,
+    from: page.from,
+    to: page.to,
+    continued: query.cursor !== undefined,
+    returned: page.items.length,
+  };
+  await audit(deps.audit, tenant, facts, deps.now());
+  return page;
 }

@@ -11,10 +11,10 @@ import { DynamoLogReader } from '#store/log-reads';
 import { NamedQueue } from '#store/queue';
 import { DynamoReadAudit } from '#store/read-audit';
 import { DynamoTenantStore } from '#store/tenants';
-import { audit } from './audit.ts';
+import { readAudited } from './audit.ts';
 import { exportStatus, requestExport } from './exports.ts';
 import { isLogName, type LogName } from './logs.ts';
-import { parseLogQuery, readLog } from './query.ts';
+import { parseLogQuery } from './query.ts';
 
 const db = documentClient();
 const records = requireEnv('RECORDS_TABLE');
@@ -23,6 +23,7 @@ const reads = new DynamoReadAudit(db, records);
 const deps = {
   reader: new DynamoLogReader(db, records),
   cursorKey: secretFromEnv('LOGS_CURSOR_KEY'),
+  audit: reads,
   now: () => new Date(),
 };
 const exportDeps = {
@@ -46,16 +47,8 @@ const query = (path: string, log: LogName): HttpRoute => ({
   handler: async (event) => {
     const tenant = await authenticateTenant(event, tenants);
     const query = parseLogQuery(log, event.queryStringParameters);
-    const page = await readLog({ tenant, query }, deps);
-    const { cost: _cost, ...body } = page;
-    // Before the page is returned: a read whose audit record cannot be written fails (audit.ts).
-    const facts = { action: 'query' as const, log, filters: query.filters, from: page.from, to: page.to };
-    await audit(
-      reads,
-      tenant,
-      { ...facts, continued: query.cursor !== undefined, returned: page.items.length },
-      deps.now(),
-    );
+    // Audited before it is returned: a read whose audit record cannot be written fails (audit.ts).
+    const { cost: _cost, ...body } = await readAudited({ tenant, query }, deps);
     return json(200, body);
   },
 });

@@ -17,6 +17,9 @@ import { eraseDeps, storesOf, terminateDeps } from '#test/stores';
 import { documentClient, runSweep, sweepStores } from '#test/sweep';
 import { eraseUser } from '../../functions/eraseUser/erase.ts';
 import { runExport } from '../../functions/exportLogs/export.ts';
+import { readAudited } from '../../functions/logsApi/audit.ts';
+import { requestExport } from '../../functions/logsApi/exports.ts';
+import { parseLogQuery } from '../../functions/logsApi/query.ts';
 import { terminate } from '../../functions/terminateAccount/terminate.ts';
 
 const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
@@ -228,6 +231,20 @@ describe('log exports under termination and erasure, and audited reads', () => {
     expect(await job(tenant.id, removed)).toBeUndefined();
     const receipt = await receiptOf(`receipts/${tenant.id}/ciam-`);
     expect(receipt.categories['log-export']).toEqual({ deleted: 1, archived: 0, kept: 0, held: 1 });
+    // On release the termination is carried out again: the held export goes, and both are counted.
+    const released = await api.tenantsApi({
+      method: 'DELETE',
+      route: '/v1/tenants/{id}/holds/{holdId}',
+      pathParameters: { id: tenant.id, holdId: placed.body.holdId },
+      headers: operator,
+    });
+    expect(released.status).toBe(200);
+    expect(await terminate({ tenantId: tenant.id, module: 'ciam', requestedAt }, terminateDeps(cloud))).toBe(
+      'completed',
+    );
+    expect(await leftOf(tenant.id)).toEqual({ files: [], entries: [] });
+    const after = await receiptOf(`receipts/${tenant.id}/ciam-`);
+    expect(after.categories['log-export']).toEqual({ deleted: 2, archived: 0, kept: 0 });
   });
 
   it("removes the exports that may hold an erased user's records, keeps the others, and counts them", async () => {
@@ -336,6 +353,53 @@ describe('log exports under termination and erasure, and audited reads', () => {
       expect(read.tenantId).toBe(tenant.id);
       expect(Date.parse(String(read.readAt))).toBeGreaterThan(end.getTime());
     }
+  });
+
+  it('fails a read, and queues no export, when its audit record cannot be written', async () => {
+    const tenant = await tenantWithLogs();
+    const profile = await storesOf(cloud).tenants.get(tenant.id);
+    if (!profile) throw new Error('tenant not stored');
+    const s = storesOf(cloud);
+    const unwritable = {
+      record: async () => {
+        throw new Error('injected: the audit table refuses the write');
+      },
+      newestFirst: async () => ({ reads: [] }),
+    };
+    const reader = new (await import('#store/log-reads')).DynamoLogReader(
+      documentClient(cloud),
+      cloud.tables.RecordsTable as string,
+    );
+    const query = parseLogQuery('user-operations', {});
+    const readDeps = { reader, cursorKey: async () => 'k', audit: unwritable, now: () => new Date() };
+    await expect(readAudited({ tenant: profile, query }, readDeps)).rejects.toThrow(/audit table/);
+    const { NamedQueue } = await import('#store/queue');
+    const exportDeps = {
+      exports: s.exports,
+      files: s.exportFiles,
+      queue: new NamedQueue(cloud.clients.sqs, (cloud.queues.ExportQueue as { name: string }).name),
+      audit: unwritable,
+      now: () => new Date(),
+    };
+    await expect(
+      requestExport({ tenant: profile, log: 'user-operations', body: {} }, exportDeps),
+    ).rejects.toThrow(/audit table/);
+    expect(await s.exports.list(tenant.id)).toEqual([]);
+    await drain();
+    expect(await leftOf(tenant.id)).toEqual({ files: [], entries: [] });
+    // With the audit writable, the same read answers and is recorded.
+    const page = await readAudited(
+      { tenant: profile, query },
+      {
+        ...readDeps,
+        audit: new (await import('#store/read-audit')).DynamoReadAudit(
+          documentClient(cloud),
+          cloud.tables.RecordsTable as string,
+        ),
+      },
+    );
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(await allReads(tenant.id)).toMatchObject([{ action: 'query', returned: page.items.length }]);
   });
 
   it('lists a tenant’s reads to the operator newest first in pages, and to no one else', async () => {
