@@ -1,19 +1,23 @@
 import { POLICY_VERSION } from '#policy/index';
 import { heldBy, isHeld } from '#shared/holds';
+import { finishExports, refOf } from '#shared/jobs/exports';
 import { finishPending, handOver, walkPass } from '#shared/jobs/walk';
 import { type ErasureRequest, PoisonMessage, subjectOf } from '#shared/messages';
 import { erasureReceiptKey, statsPartition, userStatKey } from '#store/keys';
 import type {
   ErasureJob,
   ErasureJobs,
+  ExportFiles,
   HoldStore,
   Item,
   ItemKey,
+  LogExports,
   ObjectArchive,
   Partition,
   TenantData,
   TenantStore,
 } from '#store/ports';
+import { userExports } from '../exportLogs/removal.ts';
 
 export interface EraseDeps {
   tenants: TenantStore;
@@ -21,6 +25,8 @@ export interface EraseDeps {
   data: TenantData;
   objects: ObjectArchive;
   holds: Pick<HoldStore, 'list'>;
+  exports: Pick<LogExports, 'list'>;
+  exportFiles: Pick<ExportFiles, 'remove'>;
   now: () => Date;
   remainingMs: () => number;
 }
@@ -95,6 +101,18 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
       return 'continue';
     }
   }
+  if (current.checkpoint?.pass === 2) {
+    // After the user's records are gone, so an export started from now on cannot copy them; one
+    // running now finds its job removed when it finishes, and removes its own file (exportLogs).
+    const decided = userExports(await deps.exports.list(request.tenantId), current.subject, held);
+    if (decided.remove.length > 0)
+      current.erased['log-export'] = (current.erased['log-export'] ?? 0) + decided.remove.length;
+    if (decided.held > 0) current.held = { ...current.held, 'log-export': decided.held };
+    current.exportsPending = decided.remove.map(refOf);
+    current.checkpoint = { pass: 3 };
+    await save();
+  }
+  await finishExports(current, deps.exportFiles, save);
   // The user's own entry: the statistics' per-user state.
   if (!statisticsHeld) {
     current.pending = [userStatKey(request.tenantId, request.userId)];

@@ -3,6 +3,7 @@ import { documentClient, s3Client, sqsClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
 import { sqsConsumer } from '#shared/consumer';
 import { parseErasureRequest } from '#shared/messages';
+import { DynamoLogExports, S3ExportFiles } from '#store/exports';
 import { DynamoHoldStore } from '#store/holds';
 import { DynamoErasureJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
@@ -14,14 +15,18 @@ import { eraseUser } from './erase.ts';
 const logger = functionLogger();
 const db = documentClient();
 const sqs = sqsClient();
+const s3 = s3Client();
+const bucket = requireEnv('DATA_BUCKET');
 const [tenantsTable, recordsTable] = [requireEnv('TENANTS_TABLE'), requireEnv('RECORDS_TABLE')];
 const requests = new NamedQueue(sqs, requireEnv('ERASURE_QUEUE_NAME'));
 const stores = {
   tenants: new DynamoTenantStore(db, tenantsTable),
   jobs: new DynamoErasureJobs(db, tenantsTable),
   data: new DynamoTenantData(db, recordsTable),
-  objects: new S3ObjectArchive(db, recordsTable, s3Client(), requireEnv('DATA_BUCKET')),
+  objects: new S3ObjectArchive(db, recordsTable, s3, bucket),
   holds: new DynamoHoldStore(db, recordsTable),
+  exports: new DynamoLogExports(db, recordsTable),
+  exportFiles: new S3ExportFiles(db, recordsTable, s3, bucket),
 };
 
 /** Consumes erasure requests; each is its own job, settled alone. */

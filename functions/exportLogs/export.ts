@@ -66,7 +66,12 @@ function csvRow(columns: readonly string[], item: LogItem): string {
  */
 export async function runExport(message: { tenantId: string; exportId: string }, deps: ExportWorkerDeps) {
   const job = await deps.exports.get(message.tenantId, message.exportId);
-  if (!job || job.status === 'completed') return { outcome: 'skipped' as const };
+  if (!job) {
+    // Removed (by termination, erasure or the sweep): a file a crashed delivery left behind goes too.
+    for (const format of ['ndjson', 'csv'] as const) await deps.files.remove({ ...message, format });
+    return { outcome: 'skipped' as const };
+  }
+  if (job.status === 'completed') return { outcome: 'skipped' as const };
   if (!isLogName(job.log)) throw new PoisonMessage(`export of an unknown log ${job.log}`);
   const definition = LOGS[job.log];
   // Checked before anything is written: once the module's termination began, nothing of it is copied.
@@ -97,12 +102,18 @@ export async function runExport(message: { tenantId: string; exportId: string },
   }
   const key = exportObjectKey(job.tenantId, job.exportId, job.format);
   await deps.files.write(job, key, lines(), job.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-  await deps.exports.complete({
+  const written = {
     ...job,
-    status: 'completed',
+    status: 'completed' as const,
     completedAt: deps.now().toISOString(),
     records,
     objectKey: key,
-  });
+  };
+  if (!(await deps.exports.complete(written))) {
+    // A termination or erasure removed the job while the file was written: the file goes too, so
+    // an export that was running then never brings back what they removed.
+    await deps.files.remove(written);
+    return { outcome: 'withdrawn' as const, records: 0, readUnits: cost.readUnits };
+  }
   return { outcome: 'completed' as const, records, readUnits: cost.readUnits };
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { captureDeadline } from '#policy/index';
 import { InvalidInput, NotFound } from '#shared/errors';
-import type { ExportFiles, LogExport, LogExports, MessageQueue, Tenant } from '#store/ports';
-import { LOGS, type LogName } from './logs.ts';
+import { subjectOf } from '#shared/messages';
+import type { ExportFiles, LogExport, LogExports, LogReadAudit, MessageQueue, Tenant } from '#store/ports';
+import { audit } from './audit.ts';
+import { categoriesToRead, LOGS, type LogName } from './logs.ts';
 import { parseLogQuery, requireLogModule, windowOf } from './query.ts';
 
 /** The widest window one export may cover (a query page covers at most 31 days). */
@@ -14,6 +16,7 @@ export interface ExportDeps {
   exports: LogExports;
   queue: MessageQueue;
   files: ExportFiles;
+  audit: LogReadAudit;
   now: () => Date;
 }
 
@@ -82,9 +85,14 @@ export async function requestExport(
     to: window.to.toISOString(),
     filters: query.filters,
     filterNames: Object.keys(query.filters).sort(),
+    categories: categoriesToRead(LOGS[log], query.filters),
+    ...(query.filters.userId ? { userSubject: subjectOf(tenant.id, query.filters.userId) } : {}),
     status: 'pending',
     requestedAt: now.toISOString(),
   };
+  // Audited first: an export that runs was always recorded (one that then fails to start is too).
+  const { from, to, exportId } = job;
+  await audit(deps.audit, tenant, { action: 'export', log, filters: query.filters, from, to, exportId }, now);
   await deps.exports.create(job);
   const message: ExportMessage = { kind: 'log-export', tenantId: tenant.id, exportId: job.exportId };
   await deps.queue.sendAll([message]);
@@ -92,7 +100,7 @@ export async function requestExport(
 }
 
 function statusOf(job: LogExport) {
-  const { tenantId: _t, filters: _f, ...shown } = job;
+  const { tenantId: _t, filters: _f, userSubject: _u, categories: _c, ...shown } = job;
   const deadline = captureDeadline('log-export', new Date(job.requestedAt));
   return { ...shown, ...(deadline ? { deadline: deadline.toISOString() } : {}) };
 }

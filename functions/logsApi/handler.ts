@@ -9,23 +9,28 @@ import { secretFromEnv } from '#shared/secrets';
 import { DynamoLogExports, S3ExportFiles } from '#store/exports';
 import { DynamoLogReader } from '#store/log-reads';
 import { NamedQueue } from '#store/queue';
+import { DynamoReadAudit } from '#store/read-audit';
 import { DynamoTenantStore } from '#store/tenants';
+import { readAudited } from './audit.ts';
 import { exportStatus, requestExport } from './exports.ts';
 import { isLogName, type LogName } from './logs.ts';
-import { parseLogQuery, readLog } from './query.ts';
+import { parseLogQuery } from './query.ts';
 
 const db = documentClient();
 const records = requireEnv('RECORDS_TABLE');
 const tenants = new DynamoTenantStore(db, requireEnv('TENANTS_TABLE'));
+const reads = new DynamoReadAudit(db, records);
 const deps = {
   reader: new DynamoLogReader(db, records),
   cursorKey: secretFromEnv('LOGS_CURSOR_KEY'),
+  audit: reads,
   now: () => new Date(),
 };
 const exportDeps = {
   exports: new DynamoLogExports(db, records),
   files: new S3ExportFiles(db, records, s3Client(), requireEnv('DATA_BUCKET')),
   queue: new NamedQueue(sqsClient(), requireEnv('EXPORT_QUEUE_NAME')),
+  audit: reads,
   now: () => new Date(),
 };
 
@@ -41,8 +46,9 @@ const query = (path: string, log: LogName): HttpRoute => ({
   path,
   handler: async (event) => {
     const tenant = await authenticateTenant(event, tenants);
-    const page = await readLog({ tenant, query: parseLogQuery(log, event.queryStringParameters) }, deps);
-    const { cost: _cost, ...body } = page;
+    const query = parseLogQuery(log, event.queryStringParameters);
+    // Audited before it is returned: a read whose audit record cannot be written fails (audit.ts).
+    const { cost: _cost, ...body } = await readAudited({ tenant, query }, deps);
     return json(200, body);
   },
 });

@@ -21,7 +21,8 @@ import type { Decided, Pending, StepContext } from './reconcile-types.ts';
 function whereOf(work: string, tenant: Tenant | undefined) {
   if (work === 'refile-ops-objects') return { kind: 'ops' } as const;
   const tenantId = (tenant as Tenant).id;
-  return { kind: work === 'refile-holds' ? 'holds' : 'objects', tenantId } as const;
+  const kind = work === 'refile-holds' ? 'holds' : work === 'refile-log-reads' ? 'log-reads' : 'objects';
+  return { kind, tenantId } as const;
 }
 
 const filedUnder = (entry: { dueSk?: unknown }, deadline: string) =>

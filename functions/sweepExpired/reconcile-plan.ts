@@ -18,6 +18,8 @@ export type Shape =
   | 'ops-objects'
   /** Released legal holds, filed under their deadline. */
   | 'holds'
+  /** Audit records of log reads, each filed under its deadline in its tenant's partition. */
+  | 'log-reads'
   /** State without a time of its own (a user's statistics, an application, the statistics). */
   | 'state'
   /** Keys of application events, found by id only. */
@@ -33,6 +35,7 @@ const OPERATIONAL: Readonly<Record<string, Shape>> = {
   'log-export': 'objects',
   'reconciliation-receipt': 'ops-objects',
   'legal-hold': 'holds',
+  'log-read': 'log-reads',
   'directory-deletion-marker': 'markers',
   'idempotency-key': 'keys',
   'sweep-status': 'self',
@@ -92,6 +95,7 @@ export function workFor(change: RuleChange, shape: Shape): string[] {
       return ['refile-buckets', ...(hadNoDeadline && needsBuckets ? ['create-marker-buckets'] : [])];
     case 'objects':
     case 'holds':
+    case 'log-reads':
     case 'ops-objects':
       return [`refile-${shape}`];
     default:

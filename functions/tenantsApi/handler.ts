@@ -13,12 +13,14 @@ import { S3ObjectArchive } from '#store/objects';
 import { DynamoPolicyState } from '#store/policy-state';
 import type { Tenant } from '#store/ports';
 import { NamedQueue } from '#store/queue';
+import { DynamoReadAudit } from '#store/read-audit';
 import { DynamoStatsStore } from '#store/stats';
 import { DynamoSweepLog } from '#store/sweeps';
 import { DynamoTenantStore } from '#store/tenants';
 import { placeHold, releaseHold } from './holds.ts';
 import { endHosting, startHosting } from './hosting.ts';
 import { listTenants, type PlanUsage, tenantListQuery } from './list.ts';
+import { logReads } from './log-reads.ts';
 import { reconciliationStatus } from './reconciliations.ts';
 import { recentSweeps, runsLimit } from './sweeps.ts';
 import { createTenant, hostingServiceOf, readTenant, revokeKey, rotateKey } from './tenants.ts';
@@ -45,6 +47,7 @@ const holdDeps = {
 };
 const operatorKey = secretFromEnv('OPERATOR_KEY');
 const stats = new DynamoStatsStore(db, recordsTable);
+const reads = new DynamoReadAudit(db, recordsTable);
 
 /**
  * A tenant's plan usage on its latest computed day (yesterday or the day before), for the
@@ -74,7 +77,7 @@ const param = (event: HttpEvent, name: string) => {
 };
 const tenantOf = (event: HttpEvent) => readTenant(param(event, 'id'), tenants);
 
-/** The operator's API (tenants, hosting, terminations, sweep and reconciliation status): every route needs the operator key. */
+/** The operator's API (tenants, hosting, terminations, log-read audit, sweep and reconciliation status): every route needs the operator key. */
 export const handler = httpRoutes(
   logger,
   [
@@ -190,6 +193,12 @@ export const handler = httpRoutes(
       path: '/v1/tenants/{id}/termination',
       handler: async (event) =>
         json(200, await terminationStatus(param(event, 'id'), terminations, new Date())),
+    },
+    {
+      method: 'GET',
+      path: '/v1/tenants/{id}/log-reads',
+      handler: async (event) =>
+        json(200, await logReads(await tenantOf(event), event.queryStringParameters, reads, new Date())),
     },
     {
       method: 'GET',

@@ -8,6 +8,7 @@ import {
   terminationActionFor,
 } from '#policy/index';
 import { type Held, heldBy, isHeld } from '#shared/holds';
+import { finishExports, refOf } from '#shared/jobs/exports';
 import { allModulesTerminated, openTermination } from '#shared/jobs/open-termination';
 import { finishPending, handOver, SAFETY_MS, walkPass } from '#shared/jobs/walk';
 import { PoisonMessage, type TerminationHook } from '#shared/messages';
@@ -15,9 +16,11 @@ import { pool } from '#shared/pool';
 import { terminationReceiptKey } from '#store/keys';
 import type {
   ArchiveGroup,
+  ExportFiles,
   HoldStore,
   Item,
   ItemKey,
+  LogExports,
   ObjectArchive,
   Partition,
   TenantData,
@@ -26,6 +29,7 @@ import type {
   TerminationJob,
   TerminationJobs,
 } from '#store/ports';
+import { moduleExports } from '../exportLogs/removal.ts';
 
 export interface TerminateDeps {
   tenants: TenantStore;
@@ -33,6 +37,8 @@ export interface TerminateDeps {
   data: TenantData;
   objects: ObjectArchive;
   holds: Pick<HoldStore, 'list'>;
+  exports: Pick<LogExports, 'list'>;
+  exportFiles: Pick<ExportFiles, 'remove'>;
   now: () => Date;
   /** Longest any writer that started before the termination can still write: the second pass waits this long. */
   lateWriterMs: number;
@@ -100,6 +106,22 @@ export async function terminate(hook: TerminationHook, deps: TerminateDeps): Pro
       return 'continue';
     }
   }
+  if (job.checkpoint.pass === 3) {
+    // After the second pass: every export worker that could have started before the termination
+    // has finished by then (their timeout is within lateWriterMs), and later ones do not start.
+    const decided = moduleExports(await deps.exports.list(hook.tenantId), job.module, held);
+    // Added to what an earlier run removed (a re-run after a hold's release decides again).
+    job.counts['log-export'] = {
+      deleted: (job.counts['log-export']?.deleted ?? 0) + decided.remove.length,
+      archived: 0,
+      kept: 0,
+      ...(decided.held > 0 ? { held: decided.held } : {}),
+    };
+    job.exportsPending = decided.remove.map(refOf);
+    job.checkpoint = { pass: 4 };
+    await save();
+  }
+  await finishExports(job, deps.exportFiles, save);
   await complete(job, tenant.modules, deps);
   return 'completed';
 }

@@ -1,3 +1,4 @@
+import { DynamoLogExports, S3ExportFiles } from '#store/exports';
 import { DynamoHoldStore } from '#store/holds';
 import { DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
@@ -34,6 +35,8 @@ export async function terminationRate(bench: BenchCloud, sizes: Sizes): Promise<
     data: new DynamoTenantData(db, recordsTable),
     objects: new S3ObjectArchive(db, recordsTable, cloud.clients.s3, cloud.buckets.DataBucket as string),
     holds: new DynamoHoldStore(db, recordsTable),
+    exports: new DynamoLogExports(db, recordsTable),
+    exportFiles: new S3ExportFiles(db, recordsTable, cloud.clients.s3, cloud.buckets.DataBucket as string),
     now: () => new Date(),
     lateWriterMs: 0,
     remainingMs: () => 600_000,

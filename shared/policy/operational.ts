@@ -69,6 +69,14 @@ export const operational = {
     storage: 's3',
     rule: fixed(7),
   },
+  'log-read': {
+    name: 'Audit record of a read of a tenant’s logs (a query page or an export request)',
+    // A quarter: long enough for the tenant's and the operator's reviews of who read the logs.
+    reason:
+      'evidence of each read of the logs: the tenant, the log, which filters were used with their non-personal values (type, result, category, country, time window), how many records were returned, and when; no user id, account id, IP address, container or request id, so termination and erasure leave it to its own deadline',
+    storage: 'dynamodb',
+    rule: fixed(90),
+  },
   'sweep-status': {
     name: 'Status of a run of the expiry sweep',
     reason: 'shows operators that deadlines are kept (counts and times only, no record ids)',

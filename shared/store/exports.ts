@@ -1,11 +1,18 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { captureDeadline } from '#policy/index';
-import { dueKey, exportJobKey, objectEntryKey } from './keys.ts';
-import type { ExportFiles, LogExport, LogExports } from './ports.ts';
+import { isConditionFailure } from './conditions.ts';
+import { dueKey, exportJobKey, exportObjectKey, exportsPartition, objectEntryKey } from './keys.ts';
+import type { ExportFiles, ExportRef, LogExport, LogExports } from './ports.ts';
 
 const CATEGORY = 'log-export';
 /** The size of each uploaded part of an export (S3's minimum is 5 MiB). */
@@ -35,14 +42,44 @@ export class DynamoLogExports implements LogExports {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: exportJobKey(tenantId, exportId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, kind: _k, category: _c, occurredAt: _o, duePk: _dp, dueSk: _ds, ...job } = Item;
-    return job as LogExport;
+    return Item ? jobOf(Item) : undefined;
   }
 
-  async complete(job: LogExport): Promise<void> {
+  async list(tenantId: string): Promise<LogExport[]> {
+    const jobs: LogExport[] = [];
+    let next: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': exportsPartition(tenantId) },
+          ConsistentRead: true,
+          ...(next ? { ExclusiveStartKey: next } : {}),
+        }),
+      );
+      jobs.push(...(out.Items ?? []).map(jobOf));
+      next = out.LastEvaluatedKey;
+    } while (next);
+    return jobs;
+  }
+
+  async complete(job: LogExport): Promise<boolean> {
     const { filters: _dropped, ...kept } = job;
-    await this.db.send(new PutCommand({ TableName: this.table, Item: this.#item(kept) }));
+    try {
+      // Only over the job as it was: a job a termination or erasure removed meanwhile stays removed.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: this.#item(kept),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   #item(job: LogExport) {
@@ -56,6 +93,11 @@ export class DynamoLogExports implements LogExports {
       ...dueKey(deadlineOf(job.requestedAt), key),
     };
   }
+}
+
+function jobOf(item: Record<string, unknown>): LogExport {
+  const { pk: _pk, sk: _sk, kind: _k, category: _c, occurredAt: _o, duePk: _dp, dueSk: _ds, ...job } = item;
+  return job as unknown as LogExport;
 }
 
 /** Export files in the data bucket, each registered in the tenant's object partition first. */
@@ -101,6 +143,16 @@ export class S3ExportFiles implements ExportFiles {
       },
     });
     await upload.done();
+  }
+
+  async remove(job: ExportRef): Promise<void> {
+    // The object, then its entry, then the job: a crash at any point leaves the job to find again.
+    const key = job.objectKey ?? exportObjectKey(job.tenantId, job.exportId, job.format);
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: objectEntryKey(job.tenantId, key) }));
+    await this.db.send(
+      new DeleteCommand({ TableName: this.table, Key: exportJobKey(job.tenantId, job.exportId) }),
+    );
   }
 
   downloadUrl(key: string, expiresInSeconds: number): Promise<string> {

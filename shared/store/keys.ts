@@ -140,6 +140,13 @@ export const holdKey = (tenantId: string, holdId: string): ItemKey => ({
   sk: holdId,
 });
 
+/** The audit records of a tenant's log reads, newest last by the time of the read (then a random id). */
+export const logReadsPartition = (tenantId: string) => `T#${tenantId}#READS`;
+export const logReadKey = (tenantId: string, readAt: string, readId: string): ItemKey => ({
+  pk: logReadsPartition(tenantId),
+  sk: `${readAt}#${readId}`,
+});
+
 /** Where a tenant's S3 objects (archives, receipts) are registered under their deletion date. */
 export const objectsPartition = (tenantId: string) => `T#${tenantId}#OBJECTS`;
 export const objectEntryKey = (tenantId: string, objectKey: string): ItemKey => ({

@@ -206,7 +206,12 @@ export interface ResumableState {
   pending?: ItemKey[];
   /** One run at a time: another delivery waits until this moment. */
   leaseUntil?: string;
+  /** Log exports decided and counted, not yet confirmed removed (redone on resume). */
+  exportsPending?: ExportRef[];
 }
+
+/** What names an export's job and file. */
+export type ExportRef = Pick<LogExport, 'tenantId' | 'exportId' | 'format' | 'objectKey'>;
 
 /** The progress of one module's termination for one tenant; also its checkpoint. */
 export interface TerminationJob extends ResumableState {
@@ -374,6 +379,10 @@ export interface LogExport {
   filters?: Record<string, string>;
   /** The names of the filters asked for (kept: they hold no value). */
   filterNames: string[];
+  /** The policy categories the query reads: what termination and erasure match the export by. */
+  categories?: string[];
+  /** The subject (a hash, as an erasure names its user) of a userId filter: what erasure matches. */
+  userSubject?: string;
   status: 'pending' | 'completed';
   requestedAt: string;
   completedAt?: string;
@@ -385,13 +394,50 @@ export interface LogExport {
 export interface LogExports {
   create(job: LogExport): Promise<void>;
   get(tenantId: string, exportId: string): Promise<LogExport | undefined>;
-  complete(job: LogExport): Promise<void>;
+  /** Every export job of a tenant, pending or written (what termination and erasure look through). */
+  list(tenantId: string): Promise<LogExport[]>;
+  /** Records the export written; false when the job was removed meanwhile (its file must go too). */
+  complete(job: LogExport): Promise<boolean>;
 }
 
 /** Where export files are written and fetched from. */
 export interface ExportFiles {
   /** Registers the file under its deadline (for the sweep), then writes its lines. */
   write(job: LogExport, key: string, lines: AsyncIterable<string>, contentType: string): Promise<void>;
+  /** Removes an export whole and idempotently: its file, the file's entry, and the job. */
+  remove(job: ExportRef): Promise<void>;
   /** A short-lived download URL of a file. */
   downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+// ---- audit of log reads -------------------------------------------------------------------------
+
+/** One read of a tenant's logs as the audit keeps it: no personal value in it. */
+export interface LogRead {
+  tenantId: string;
+  readId: string;
+  readAt: string;
+  /** `query`: a page of a query route; `export`: an export request. */
+  action: 'query' | 'export';
+  route: string;
+  log: string;
+  /** Every filter used, by name. */
+  filterNames: string[];
+  /** The values of the filters whose values name no one (closed vocabularies such as type or result). */
+  filters: Record<string, string>;
+  from: string;
+  to: string;
+  /** Whether the page continued an earlier one (a cursor was sent). */
+  continued?: boolean;
+  /** Records on the page (a query). */
+  returned?: number;
+  /** The export asked for (an export request). */
+  exportId?: string;
+}
+
+/** The audit of log reads: written before a read answers, listed newest first for operators. */
+export interface LogReadAudit {
+  record(read: LogRead): Promise<void>;
+  /** Up to `limit` reads of a tenant older than the position `before`, and where the next page starts. */
+  newestFirst(tenantId: string, limit: number, before?: string): Promise<{ reads: LogRead[]; next?: string }>;
 }

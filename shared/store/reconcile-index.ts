@@ -10,6 +10,7 @@ import {
   dueDeadline,
   holdsPartition,
   type ItemKey,
+  logReadsPartition,
   OPS_OBJECTS_PARTITION,
   objectsPartition,
   s3PrefixOf,
@@ -180,7 +181,7 @@ export class DynamoReconcileIndex {
    * (archives of a category, or its receipts), its legal holds, or the project's own objects.
    */
   async entries(
-    where: { kind: 'objects' | 'holds'; tenantId: string } | { kind: 'ops' },
+    where: { kind: 'objects' | 'holds' | 'log-reads'; tenantId: string } | { kind: 'ops' },
     category: string,
     page?: string,
     limit = 100,
@@ -190,8 +191,10 @@ export class DynamoReconcileIndex {
         ? OPS_OBJECTS_PARTITION
         : where.kind === 'holds'
           ? holdsPartition(where.tenantId)
-          : objectsPartition(where.tenantId);
-    const prefix = where.kind === 'holds' ? '' : s3PrefixOf(category);
+          : where.kind === 'log-reads'
+            ? logReadsPartition(where.tenantId)
+            : objectsPartition(where.tenantId);
+    const prefix = where.kind === 'holds' || where.kind === 'log-reads' ? '' : s3PrefixOf(category);
     const out = await this.#query({
       KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },

@@ -549,6 +549,33 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       query: { limit },
     });
 
+  // The audit of a tenant's log reads: operator key only, bounded paging, cursors of its own shape.
+  const logReads = (query: Record<string, string>, id = keys.tenantId) =>
+    ({ method: 'GET', route: '/v1/tenants/{id}/log-reads', pathParameters: { id }, query }) as const;
+  for (const authorization of ['', 'Bearer', `Bearer ${keys.tenantKey}`, `Bearer ${keys.operatorKey}x`])
+    ops(
+      `log reads with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      logReads({}),
+      authorization ? { authorization } : {},
+    );
+  for (const limit of ['0', '-1', '101', 'abc', '1e2', '', '9'.repeat(400)])
+    ops(`log reads limit=${JSON.stringify(limit.slice(0, 10))}`, logReads({ limit }));
+  const forged = (text: string) => Buffer.from(text).toString('base64url');
+  for (const cursor of [
+    '',
+    'x',
+    '%00',
+    'a'.repeat(5000),
+    forged('2026-01-01T00:00:00.000Z'),
+    forged('2026-01-01T00:00:00.000Z#00000000-0000-0000-0000-000000000000~'),
+    forged('~'),
+    `${forged('2026-01-01T00:00:00.000Z#00000000-0000-0000-0000-000000000000')}=`,
+    '{"pk":"T#x#READS"}',
+  ])
+    ops(`log reads cursor=${JSON.stringify(cursor.slice(-24))} (${cursor.length})`, logReads({ cursor }));
+  for (const id of ['no-such-tenant', '../etc/passwd', 'T#x#READS', 'i'.repeat(300)])
+    ops(`log reads of tenant ${JSON.stringify(id.slice(0, 16))}`, logReads({}, id));
+
   // The tenant's statistics.
   const stats = (
     name: string,

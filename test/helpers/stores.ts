@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApplicationStore } from '#store/applications';
+import { DynamoLogExports, S3ExportFiles } from '#store/exports';
 import { DynamoHoldStore } from '#store/holds';
 import { DynamoErasureJobs, DynamoTerminationJobs } from '#store/jobs';
 import { S3ObjectArchive } from '#store/objects';
@@ -32,6 +33,8 @@ export function storesOf(
     data: new DynamoTenantData(db, records),
     objects: new S3ObjectArchive(db, records, s3, cloud.buckets.DataBucket as string),
     holds: new DynamoHoldStore(db, records),
+    exports: new DynamoLogExports(db, records),
+    exportFiles: new S3ExportFiles(db, records, s3, cloud.buckets.DataBucket as string),
   };
 }
 
@@ -44,6 +47,8 @@ export function terminateDeps(cloud: IsolatedCloud, overrides: Partial<Terminate
     data: s.data,
     objects: s.objects,
     holds: s.holds,
+    exports: s.exports,
+    exportFiles: s.exportFiles,
     now: () => new Date(),
     lateWriterMs: 200,
     remainingMs: () => 60_000,
@@ -60,6 +65,8 @@ export function eraseDeps(cloud: IsolatedCloud, overrides: Partial<EraseDeps> = 
     data: s.data,
     objects: s.objects,
     holds: s.holds,
+    exports: s.exports,
+    exportFiles: s.exportFiles,
     now: () => new Date(),
     remainingMs: () => 60_000,
     ...overrides,

@@ -130,6 +130,8 @@ async function life(fault?: Fault) {
             data: faulty.data,
             objects: faulty.objects,
             holds: faulty.holds,
+            exports: faulty.exports,
+            exportFiles: faulty.exportFiles,
             now: () => at(0.01),
             lateWriterMs: 0,
             remainingMs: () => 60_000,

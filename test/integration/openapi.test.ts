@@ -506,6 +506,35 @@ describe('the OpenAPI document', () => {
       'GET /v1/ops/sweeps 400': () =>
         api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps', query: { limit: '0' }, headers: operator }),
       'GET /v1/ops/sweeps 401': () => api.tenantsApi({ method: 'GET', route: '/v1/ops/sweeps' }),
+      'GET /v1/tenants/{id}/log-reads 200': async () => {
+        // Two reads, one of them filtered, listed one a page: a page with a cursor.
+        await logs('user-operations', { limit: '1', userId: 'u-1', result: 'success' });
+        await logs('admin-actions', { limit: '1' });
+        return api.tenantsApi({
+          method: 'GET',
+          route: '/v1/tenants/{id}/log-reads',
+          pathParameters: { id: tenant.id },
+          query: { limit: '1' },
+          headers: operator,
+        });
+      },
+      'GET /v1/tenants/{id}/log-reads 400': () =>
+        api.tenantsApi({
+          method: 'GET',
+          route: '/v1/tenants/{id}/log-reads',
+          pathParameters: { id: tenant.id },
+          query: { cursor: 'not-a-cursor' },
+          headers: operator,
+        }),
+      'GET /v1/tenants/{id}/log-reads 401': () =>
+        tenantRoute(
+          'GET',
+          '/v1/tenants/{id}/log-reads',
+          { id: tenant.id },
+          { authorization: `Bearer ${tenant.apiKey}` },
+        ),
+      'GET /v1/tenants/{id}/log-reads 404': () =>
+        tenantRoute('GET', '/v1/tenants/{id}/log-reads', { id: 'missing' }),
       'GET /v1/ops/reconciliations 200': async () => {
         await runSweep(sweepStores(cloud), new Date());
         return api.tenantsApi({ method: 'GET', route: '/v1/ops/reconciliations', headers: operator });
