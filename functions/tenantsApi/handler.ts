@@ -16,6 +16,7 @@ import { NamedQueue } from '#store/queue';
 import { DynamoStatsStore } from '#store/stats';
 import { DynamoSweepLog } from '#store/sweeps';
 import { DynamoTenantStore } from '#store/tenants';
+import { tenantErasures } from './erasures.ts';
 import { placeHold, releaseHold } from './holds.ts';
 import { endHosting, startHosting } from './hosting.ts';
 import { listTenants, type PlanUsage, tenantListQuery } from './list.ts';
@@ -74,7 +75,7 @@ const param = (event: HttpEvent, name: string) => {
 };
 const tenantOf = (event: HttpEvent) => readTenant(param(event, 'id'), tenants);
 
-/** The operator's API (tenants, hosting, terminations, sweep and reconciliation status): every route needs the operator key. */
+/** The operator's API (tenants, hosting, terminations, erasures, sweep and reconciliation status): every route needs the operator key. */
 export const handler = httpRoutes(
   logger,
   [
@@ -190,6 +191,19 @@ export const handler = httpRoutes(
       path: '/v1/tenants/{id}/termination',
       handler: async (event) =>
         json(200, await terminationStatus(param(event, 'id'), terminations, new Date())),
+    },
+    {
+      method: 'GET',
+      path: '/v1/tenants/{id}/erasures',
+      handler: async (event) =>
+        json(
+          200,
+          await tenantErasures(
+            await tenantOf(event),
+            { jobs: holdDeps.erasures, receipts: terminations.receipts },
+            new Date(),
+          ),
+        ),
     },
     {
       method: 'GET',

@@ -446,6 +446,11 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       authorization ? { authorization } : {},
     );
     ops(
+      `erasures with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      { method: 'GET', route: '/v1/tenants/{id}/erasures', pathParameters: { id: keys.tenantId } },
+      authorization ? { authorization } : {},
+    );
+    ops(
       `reconciliations with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
       { method: 'GET', route: '/v1/ops/reconciliations' },
       authorization ? { authorization } : {},
@@ -491,6 +496,11 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
     ops(`termination status of ${label}`, {
       method: 'GET',
       route: '/v1/tenants/{id}/termination',
+      pathParameters: { id },
+    });
+    ops(`erasures of ${label}`, {
+      method: 'GET',
+      route: '/v1/tenants/{id}/erasures',
       pathParameters: { id },
     });
   }
