@@ -10,6 +10,7 @@ import { DynamoLogExports, S3ExportFiles } from '#store/exports';
 import { DynamoLogReader } from '#store/log-reads';
 import { NamedQueue } from '#store/queue';
 import { DynamoTenantStore } from '#store/tenants';
+import { logCatalog } from './catalog.ts';
 import { exportStatus, requestExport } from './exports.ts';
 import { isLogName, type LogName } from './logs.ts';
 import { parseLogQuery, readLog } from './query.ts';
@@ -48,10 +49,15 @@ const query = (path: string, log: LogName): HttpRoute => ({
 });
 
 /**
- * The tenant's logs (tenant key): one query route per log, newest first, with an opaque cursor;
+ * The tenant's logs (tenant key): which it may read, one query route per log, newest first, with an opaque cursor;
  * exports of a query to S3, and their status.
  */
 export const handler = httpRoutes(functionLogger(), [
+  {
+    method: 'GET',
+    path: '/v1/logs',
+    handler: async (event) => json(200, logCatalog(await authenticateTenant(event, tenants))),
+  },
   ...Object.entries(ROUTES).map(([path, log]) => query(path, log)),
   {
     method: 'POST',

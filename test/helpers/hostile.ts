@@ -859,6 +859,19 @@ function hostileLogQueries(keys: Keys): HostileRequest[] {
       fn: 'logsApi',
       request: { method: 'GET', route: '/v1/logs/exports/{id}', pathParameters: { id }, headers: tenant },
     });
+  // The catalog of the tenant's logs: only a tenant key reads it.
+  for (const authorization of [
+    '',
+    'Bearer',
+    'Bearer cdl_forged',
+    `Bearer ${keys.operatorKey}`,
+    'Basic b3A6b3A=',
+  ])
+    out.push({
+      name: `logsApi: catalog with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      fn: 'logsApi',
+      request: { method: 'GET', route: '/v1/logs', headers: authorization ? { authorization } : {} },
+    });
   return out;
 }
 

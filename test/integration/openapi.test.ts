@@ -460,6 +460,14 @@ describe('the OpenAPI document', () => {
         tenantRoute('GET', '/v1/tenants/{id}/termination', { id: tenant.id }, { authorization: 'Bearer x' }),
       'GET /v1/tenants/{id}/termination 404': () =>
         tenantRoute('GET', '/v1/tenants/{id}/termination', { id: tenant.id }),
+      'GET /v1/logs 200': () =>
+        api.logsApi({
+          method: 'GET',
+          route: '/v1/logs',
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        }),
+      'GET /v1/logs 401': () =>
+        api.logsApi({ method: 'GET', route: '/v1/logs', headers: { authorization: 'Bearer cdl_wrong' } }),
       'GET /v1/tenants/{id}/erasures 200': async () => {
         const erasing = await createTenant(api, { modules: ['ciam'] });
         await capture(api, erasing.apiKey, validRecord('user.login', { userId: 'erased-user' }));
