@@ -12,6 +12,7 @@ import { NamedQueue } from '#store/queue';
 import { DynamoReadAudit } from '#store/read-audit';
 import { DynamoTenantStore } from '#store/tenants';
 import { readAudited } from './audit.ts';
+import { logCatalog } from './catalog.ts';
 import { exportStatus, requestExport } from './exports.ts';
 import { isLogName, type LogName } from './logs.ts';
 import { parseLogQuery } from './query.ts';
@@ -54,10 +55,15 @@ const query = (path: string, log: LogName): HttpRoute => ({
 });
 
 /**
- * The tenant's logs (tenant key): one query route per log, newest first, with an opaque cursor;
+ * The tenant's logs (tenant key): which it may read, one query route per log, newest first, with an opaque cursor;
  * exports of a query to S3, and their status.
  */
 export const handler = httpRoutes(functionLogger(), [
+  {
+    method: 'GET',
+    path: '/v1/logs',
+    handler: async (event) => json(200, logCatalog(await authenticateTenant(event, tenants))),
+  },
   ...Object.entries(ROUTES).map(([path, log]) => query(path, log)),
   {
     method: 'POST',

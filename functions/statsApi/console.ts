@@ -3,6 +3,7 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import uplotJs from 'uplot/dist/uPlot.iife.min.js?raw';
 import uplotCss from 'uplot/dist/uPlot.min.css?raw';
 import page from './console.html?raw';
+import logsView from './console-logs.html?raw';
 import { worldMapSvg } from './world-map.ts';
 
 /** A fresh nonce for one page response: inline code and styles run only with it. */
@@ -26,11 +27,13 @@ export function pageHeaders(nonce: string): Record<string, string> {
  * GET /console: the tenant console as one self-contained page (the chart library inlined at bundle
  * time, the world map projected from the Natural Earth data in the bundle, no other origin). The
  * tenant key is typed into the page and kept in session storage; the page reads /v1/stats and
- * /v1/stats/range with it. Inline code runs only with this response's nonce.
+ * /v1/stats/range with it, and its Logs view (console-logs.html) the /v1/logs routes. Inline code runs only with this response's nonce.
  */
 export function consolePage(): APIGatewayProxyResultV2 {
   const nonce = pageNonce();
+  // The Logs view first, so that its elements get the nonce too.
   const html = page
+    .replace('<!--{{logs.html}}-->', () => logsView)
     .replaceAll('{{nonce}}', nonce)
     .replace('/*{{uplot.css}}*/', () => uplotCss)
     .replace('/*{{uplot.js}}*/', () => uplotJs)

@@ -17,6 +17,7 @@ import { DynamoReadAudit } from '#store/read-audit';
 import { DynamoStatsStore } from '#store/stats';
 import { DynamoSweepLog } from '#store/sweeps';
 import { DynamoTenantStore } from '#store/tenants';
+import { tenantErasures } from './erasures.ts';
 import { placeHold, releaseHold } from './holds.ts';
 import { endHosting, startHosting } from './hosting.ts';
 import { listTenants, type PlanUsage, tenantListQuery } from './list.ts';
@@ -77,7 +78,7 @@ const param = (event: HttpEvent, name: string) => {
 };
 const tenantOf = (event: HttpEvent) => readTenant(param(event, 'id'), tenants);
 
-/** The operator's API (tenants, hosting, terminations, log-read audit, sweep and reconciliation status): every route needs the operator key. */
+/** The operator's API (tenants, hosting, terminations, erasures, log-read audit, sweep and reconciliation status): every route needs the operator key. */
 export const handler = httpRoutes(
   logger,
   [
@@ -199,6 +200,19 @@ export const handler = httpRoutes(
       path: '/v1/tenants/{id}/log-reads',
       handler: async (event) =>
         json(200, await logReads(await tenantOf(event), event.queryStringParameters, reads, new Date())),
+    },
+    {
+      method: 'GET',
+      path: '/v1/tenants/{id}/erasures',
+      handler: async (event) =>
+        json(
+          200,
+          await tenantErasures(
+            await tenantOf(event),
+            { jobs: holdDeps.erasures, receipts: terminations.receipts },
+            new Date(),
+          ),
+        ),
     },
     {
       method: 'GET',

@@ -143,6 +143,36 @@ export async function createTenant(api: Api, overrides: Record<string, unknown> 
   return response.body as { id: string; apiKey: string; keyId: string };
 }
 
+/**
+ * Asks for a user's erasure with a tenant key and carries it out at once: eraseUser is handed the
+ * request as the erasure queue would deliver it (the message the API sent stays on the queue).
+ */
+export async function eraseUserNow(api: Api, apiKey: string, userId: string) {
+  const asked = await api.erasureApi({
+    method: 'POST',
+    route: '/v1/users/{userId}/erasure',
+    pathParameters: { userId },
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  if (asked.status !== 202) throw new Error(`erasure not requested: ${JSON.stringify(asked.body)}`);
+  const { tenantId, erasureId, requestedAt } = asked.body as Record<string, string>;
+  const body = JSON.stringify({ kind: 'erasure', erasureId, tenantId, userId, requestedAt });
+  const record = {
+    messageId: erasureId,
+    receiptHandle: erasureId,
+    body,
+    attributes: {},
+    messageAttributes: {},
+  };
+  const outcome = await (await loadEraseUser())({
+    Records: [
+      { ...record, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: '', awsRegion: 'eu-central-1' },
+    ],
+  } as unknown as SQSEvent);
+  if (outcome.batchItemFailures.length) throw new Error(`erasure ${erasureId} failed`);
+  return asked.body as { tenantId: string; erasureId: string; subject: string; receipt: string };
+}
+
 /** Sends records to capture with a tenant key. */
 export function capture(api: Api, apiKey: string, body: unknown, headers: Record<string, string> = {}) {
   return api.capture({

@@ -446,6 +446,11 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
       authorization ? { authorization } : {},
     );
     ops(
+      `erasures with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      { method: 'GET', route: '/v1/tenants/{id}/erasures', pathParameters: { id: keys.tenantId } },
+      authorization ? { authorization } : {},
+    );
+    ops(
       `reconciliations with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
       { method: 'GET', route: '/v1/ops/reconciliations' },
       authorization ? { authorization } : {},
@@ -491,6 +496,11 @@ export function hostileCorpus(keys: Keys): HostileRequest[] {
     ops(`termination status of ${label}`, {
       method: 'GET',
       route: '/v1/tenants/{id}/termination',
+      pathParameters: { id },
+    });
+    ops(`erasures of ${label}`, {
+      method: 'GET',
+      route: '/v1/tenants/{id}/erasures',
       pathParameters: { id },
     });
   }
@@ -875,6 +885,19 @@ function hostileLogQueries(keys: Keys): HostileRequest[] {
       name: `logsApi: export status ${JSON.stringify(id.slice(0, 40))}`,
       fn: 'logsApi',
       request: { method: 'GET', route: '/v1/logs/exports/{id}', pathParameters: { id }, headers: tenant },
+    });
+  // The catalog of the tenant's logs: only a tenant key reads it.
+  for (const authorization of [
+    '',
+    'Bearer',
+    'Bearer cdl_forged',
+    `Bearer ${keys.operatorKey}`,
+    'Basic b3A6b3A=',
+  ])
+    out.push({
+      name: `logsApi: catalog with authorization ${JSON.stringify(authorization.slice(0, 20))}`,
+      fn: 'logsApi',
+      request: { method: 'GET', route: '/v1/logs', headers: authorization ? { authorization } : {} },
     });
   return out;
 }

@@ -1,5 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { freePort } from '#local/ports';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -37,6 +39,9 @@ async function startOnce(extraEnv: Record<string, string> = {}) {
     LAMBDA_PORT: String(ports.lambda),
     DYNAMODB_PORT: String(ports.dynamodb),
     AWS_PORT: String(ports.aws),
+    // Each cloud its own running file: test files run in parallel, and a script given this env
+    // (`npm run seed`, `npm run aggregate`) must reach this cloud, not the one started last.
+    LOCAL_CLOUD_RUNNING_FILE: join(mkdtempSync(join(tmpdir(), 'ciam-running-')), 'running.json'),
     ...extraEnv,
   };
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {

@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '#local/ports';
 import { DynamoTenantStore } from '#store/tenants';
 import { type ApiResponse, apiEvent, lambdaContext, readResponse } from '#test/api-events';
-import { type Api, capture, createTenant, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
+import {
+  type Api,
+  capture,
+  createTenant,
+  eraseUserNow,
+  loadHttpFunctions,
+  OPERATOR_KEY,
+} from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
 import { auth0Request, fixtureText, keycloakRequest, sourcesApiOn } from '#test/sources';
@@ -453,6 +460,29 @@ describe('the OpenAPI document', () => {
         tenantRoute('GET', '/v1/tenants/{id}/termination', { id: tenant.id }, { authorization: 'Bearer x' }),
       'GET /v1/tenants/{id}/termination 404': () =>
         tenantRoute('GET', '/v1/tenants/{id}/termination', { id: tenant.id }),
+      'GET /v1/logs 200': () =>
+        api.logsApi({
+          method: 'GET',
+          route: '/v1/logs',
+          headers: { authorization: `Bearer ${tenant.apiKey}` },
+        }),
+      'GET /v1/logs 401': () =>
+        api.logsApi({ method: 'GET', route: '/v1/logs', headers: { authorization: 'Bearer cdl_wrong' } }),
+      'GET /v1/tenants/{id}/erasures 200': async () => {
+        const erasing = await createTenant(api, { modules: ['ciam'] });
+        await capture(api, erasing.apiKey, validRecord('user.login', { userId: 'erased-user' }));
+        await eraseUserNow(api, erasing.apiKey, 'erased-user');
+        return tenantRoute('GET', '/v1/tenants/{id}/erasures', { id: erasing.id });
+      },
+      'GET /v1/tenants/{id}/erasures 401': () =>
+        tenantRoute(
+          'GET',
+          '/v1/tenants/{id}/erasures',
+          { id: tenant.id },
+          { authorization: `Bearer ${tenant.apiKey}` },
+        ),
+      'GET /v1/tenants/{id}/erasures 404': () =>
+        tenantRoute('GET', '/v1/tenants/{id}/erasures', { id: 'missing' }),
       'POST /v1/tenants 201': () =>
         api.tenantsApi({
           method: 'POST',
