@@ -56,6 +56,9 @@ export const INPUTS = [
   'sweep: read units per deleted record',
   'sweep rate',
   'batch capture p50 of a 100-record request',
+  'busy tenant: busiest / mean record shard',
+  'sweep backlog: 200000 records drained',
+  'fan-out: 2000 tenant-days/s',
 ] as const;
 export type Inputs = Record<(typeof INPUTS)[number], number>;
 
@@ -100,12 +103,16 @@ export function capacityModel(m: Inputs) {
   };
   // One busy tenant: a login writes one item to one of the tenant's record shards and one index
   // entry to one of its day shards (both hashed from the id), so each shard set takes an even share.
+  // The busiest shard takes the measured share above the mean (the hash is not perfectly even), so
+  // it reaches a partition's limit first.
+  const skew = m['busy tenant: busiest / mean record shard'];
   const writesPerLoginPerShardSet = m['capture cost: user.login'] / 2;
   const tenantMaxLoginsPerSecond =
-    (DEPLOYED.recordShards * AWS.partitionWcu * DEPLOYED.plannedUtilisation) / writesPerLoginPerShardSet;
+    (DEPLOYED.recordShards * AWS.partitionWcu * DEPLOYED.plannedUtilisation) /
+    (writesPerLoginPerShardSet * skew);
   const shardsFor = (perSecond: number) => {
     const needed = Math.ceil(
-      (perSecond * writesPerLoginPerShardSet) / (AWS.partitionWcu * DEPLOYED.plannedUtilisation),
+      (perSecond * writesPerLoginPerShardSet * skew) / (AWS.partitionWcu * DEPLOYED.plannedUtilisation),
     );
     return 2 ** Math.ceil(Math.log2(needed));
   };
@@ -117,6 +124,8 @@ export function capacityModel(m: Inputs) {
   const minutesToReach = (c: number) =>
     c <= AWS.sqsStartConcurrency ? 0 : Math.ceil((c - AWS.sqsStartConcurrency) / AWS.sqsAddPerMinute);
   const aggregationReadsPerDay = tenants * m['aggregation: read units, 1× history'];
+  // The whole fan-out as measured locally (enqueue, 16 workers draining, small tenant-days).
+  const fanOutMinutesAt16 = tenants / m['fan-out: 2000 tenant-days/s'] / 60;
   // Sweep backlog: each run deletes at most maxItems; a run can delete at most rate × its time.
   const backlog = 100_000_000;
   const perRunAtLimit = DEPLOYED.sweepMaxItems;
@@ -125,6 +134,13 @@ export function capacityModel(m: Inputs) {
   const runs = Math.ceil(backlog / perRun);
   const drainHours = (runs * DEPLOYED.sweepEveryMinutes) / 60;
   const runsAtTimeLimit = Math.ceil(backlog / perRunByTime);
+  // The same at the rate measured draining a many-tenant backlog across runs (not one tenant-day).
+  const backlogRate = m['sweep backlog: 200000 records drained'];
+  const perRunMeasured = Math.min(
+    perRunAtLimit,
+    backlogRate * (DEPLOYED.sweepTimeoutSeconds - DEPLOYED.sweepReserveSeconds),
+  );
+  const runsMeasured = Math.ceil(backlog / perRunMeasured);
   return {
     perMillionByType: {
       'user.login': lifecycle(m['capture cost: user.login']),
@@ -136,6 +152,7 @@ export function capacityModel(m: Inputs) {
     busyTenant: {
       maxLoginsPerSecond: tenantMaxLoginsPerSecond,
       shardsFor10k: shardsFor(10_000),
+      skew,
     },
     aggregation10k: {
       jobSeconds,
@@ -143,6 +160,7 @@ export function capacityModel(m: Inputs) {
       minutesToReachConcurrency: minutesToReach(concurrencyForHour),
       readUnitsPerDay: aggregationReadsPerDay,
       readCostPerDay: perMillion(aggregationReadsPerDay / 1_000_000, AWS.readPerMillion),
+      fanOutMinutesAt16,
     },
     sweep100m: {
       perRun,
@@ -151,6 +169,8 @@ export function capacityModel(m: Inputs) {
       drainHours,
       runsAtTimeLimit,
       drainHoursAtTimeLimit: (runsAtTimeLimit * DEPLOYED.sweepEveryMinutes) / 60,
+      runsAtBacklogRate: runsMeasured,
+      drainHoursAtBacklogRate: (runsMeasured * DEPLOYED.sweepEveryMinutes) / 60,
       deleteCost: perMillion((backlog * (deleteWrites + 0)) / 1_000_000, AWS.writePerMillion),
     },
   };
@@ -185,11 +205,16 @@ export function headlines(c: Capacity, m: Inputs): string {
       `one tenant, ${DEPLOYED.recordShards} shards: highest sustained logins/s`,
       num(c.busyTenant.maxLoginsPerSecond),
     ],
+    ['… busiest shard / mean, as measured (the formula plans for it)', num(c.busyTenant.skew, 3)],
     ['shards per tenant for 10,000 logins/s', num(c.busyTenant.shardsFor10k)],
     ['10,000 tenants in one hour: aggregation concurrency needed', num(c.aggregation10k.concurrencyForHour)],
     ['… minutes for SQS to scale to it', num(c.aggregation10k.minutesToReachConcurrency)],
     ['… read units per day', num(c.aggregation10k.readUnitsPerDay)],
     ['… read cost per day', money(c.aggregation10k.readCostPerDay)],
+    [
+      '… minutes at the fan-out rate measured locally with 16 workers',
+      num(c.aggregation10k.fanOutMinutesAt16, 1),
+    ],
     [
       `100 million due records: records per sweep run (limited by ${c.sweep100m.limitedBy})`,
       num(c.sweep100m.perRun),
@@ -198,6 +223,10 @@ export function headlines(c: Capacity, m: Inputs): string {
     [
       '… with SWEEP_MAX_ITEMS raised to what one run can delete',
       `${num(c.sweep100m.runsAtTimeLimit)} runs, ${num(c.sweep100m.drainHoursAtTimeLimit, 1)} h`,
+    ],
+    [
+      '… at the rate measured draining 200,000 records of 20 tenants across runs',
+      `${num(c.sweep100m.runsAtBacklogRate)} runs, ${num(c.sweep100m.drainHoursAtBacklogRate, 1)} h`,
     ],
     ['… deletion write cost', money(c.sweep100m.deleteCost)],
   ];

@@ -30,6 +30,9 @@ const round: Inputs = {
   'sweep: read units per deleted record': 0.05,
   'sweep rate': 4_000,
   'batch capture p50 of a 100-record request': 1_000,
+  'busy tenant: busiest / mean record shard': 1,
+  'sweep backlog: 200000 records drained': 2_000,
+  'fan-out: 2000 tenant-days/s': 50,
 };
 
 describe('the capacity model', () => {
@@ -64,6 +67,17 @@ describe('the capacity model', () => {
     expect(c.sweep100m).toMatchObject({ perRun: 200_000, limitedBy: 'SWEEP_MAX_ITEMS', runs: 500 });
     expect(c.sweep100m.drainHours).toBe(125);
     expect(c.sweep100m.runsAtTimeLimit).toBe(44);
+    // 2,000/s × 570 s = 1.14 M per run, still above the item limit: the same 500 runs.
+    expect(c.sweep100m.runsAtBacklogRate).toBe(500);
+    // 10,000 tenants at 50 a second: 200 s.
+    expect(c.aggregation10k.fanOutMinutesAt16).toBeCloseTo(200 / 60, 10);
+  });
+
+  it('plans a busy tenant for its busiest shard, not the mean', () => {
+    const skewed = capacityModel({ ...round, 'busy tenant: busiest / mean record shard': 1.25 });
+    // 6,400 / 1.25; and 10,000 logins/s need 10,000 × 1.25 / 800 → 16 shards.
+    expect(skewed.busyTenant.maxLoginsPerSecond).toBeCloseTo(5_120, 10);
+    expect(skewed.busyTenant.shardsFor10k).toBe(16);
   });
 
   it('says which limit drains a backlog when the sweep is slower than its item limit', () => {
