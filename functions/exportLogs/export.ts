@@ -92,6 +92,7 @@ export async function runExport(message: { tenantId: string; exportId: string },
       from: new Date(job?.from as string),
       to: new Date(job?.to as string),
       expected: 2000,
+      readAhead: true,
     };
     for await (const { item } of deps.reader.newestFirst(range, cost)) {
       if (isExpired(item as Item, now) || !matches(item)) continue;

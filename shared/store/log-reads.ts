@@ -25,6 +25,8 @@ interface Source {
   buffer: PositionedItem[];
   next?: Record<string, unknown>;
   done: boolean;
+  /** The read of its next page, while one is in flight. */
+  reading?: Promise<void>;
 }
 
 /**
@@ -42,8 +44,18 @@ export class DynamoLogReader implements LogReader {
   async *newestFirst(range: LogRange, cost: ReadCost): AsyncGenerator<PositionedItem> {
     const pageSize = Math.min(MAX_PAGE, Math.max(MIN_PAGE, Math.ceil(range.expected / RECORD_SHARDS) + 2));
     const last = range.before ? new Date(range.before.slice(0, 24)) : new Date(range.to.getTime() - 1);
-    for await (const day of this.#days(range.tenantId, utcDay(range.from), utcDay(last), cost))
-      yield* this.#day(range, day, pageSize, cost);
+    // A reader that takes everything (an export) has the next day's first pages read while it
+    // merges the current one; a page of a query reads nothing it may not take.
+    let current: Source[] | undefined;
+    for await (const day of this.#days(range.tenantId, utcDay(range.from), utcDay(last), cost)) {
+      const upcoming = this.#sources(range, day);
+      // A failed read-ahead is read again by the merge, which then reports what fails.
+      if (range.readAhead)
+        for (const source of upcoming) this.#start(source, range, pageSize, cost).catch(() => undefined);
+      if (current) yield* this.#merge(current, range, pageSize, cost);
+      current = upcoming;
+    }
+    if (current) yield* this.#merge(current, range, pageSize, cost);
   }
 
   async *#days(tenantId: string, fromDay: string, toDay: string, cost: ReadCost): AsyncGenerator<string> {
@@ -71,15 +83,11 @@ export class DynamoLogReader implements LogReader {
     } while (next);
   }
 
-  async *#day(
-    range: LogRange,
-    day: string,
-    pageSize: number,
-    cost: ReadCost,
-  ): AsyncGenerator<PositionedItem> {
+  /** One day's key ranges: one per shard and category. */
+  #sources(range: LogRange, day: string): Source[] {
     const from = range.from.toISOString();
     const to = range.to.toISOString();
-    const sources: Source[] = dayIndexPartitions(range.tenantId, day).flatMap((dayPk) =>
+    return dayIndexPartitions(range.tenantId, day).flatMap((dayPk) =>
       range.categories.map((category) => ({
         dayPk,
         category,
@@ -93,11 +101,28 @@ export class DynamoLogReader implements LogReader {
         done: false,
       })),
     );
+  }
+
+  /** Starts reading a key range's next page unless a read is under way; the read in flight. */
+  #start(source: Source, range: LogRange, pageSize: number, cost: ReadCost): Promise<void> {
+    source.reading ??= this.#fill(source, range, pageSize, cost).finally(() => {
+      source.reading = undefined;
+    });
+    return source.reading;
+  }
+
+  /** A day's key ranges merged newest first, each read a page at a time as the merge empties it. */
+  async *#merge(
+    sources: Source[],
+    range: LogRange,
+    pageSize: number,
+    cost: ReadCost,
+  ): AsyncGenerator<PositionedItem> {
     for (;;) {
       await Promise.all(
         sources
           .filter((s) => s.buffer.length === 0 && !s.done)
-          .map((s) => this.#fill(s, range, pageSize, cost)),
+          .map((s) => this.#start(s, range, pageSize, cost)),
       );
       let newest: Source | undefined;
       for (const source of sources) {

@@ -348,6 +348,8 @@ export interface LogRange {
   before?: string;
   /** How many records the caller expects to take: what each key range reads at a time. */
   expected: number;
+  /** The caller takes every record (an export): the next day is read while the current one is merged. */
+  readAhead?: boolean;
 }
 
 /** A stored record and its position in the newest-first order (`<occurredAt>#<id>`). */
