@@ -139,7 +139,7 @@ describe('npm start', () => {
       await page.goto(`${cloud.base}/console`);
       await page.fill('input[name="apiKey"]', apiKey);
       await page.fill('input[name="date"]', date);
-      await page.locator('form').evaluate((form: HTMLFormElement) => form.requestSubmit());
+      await page.locator('form#load').evaluate((form: HTMLFormElement) => form.requestSubmit());
       await page.waitForSelector(`body[data-loaded="${date}"]`, { timeout: 20_000 });
 
       const stat = (name: string) => page.locator(`[data-stat="${name}"]`).first().textContent();
