@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { captureDeadline } from '#policy/index';
 import { InvalidInput, NotFound } from '#shared/errors';
 import { subjectOf } from '#shared/messages';
-import type { ExportFiles, LogExport, LogExports, LogReadAudit, MessageQueue, Tenant } from '#store/ports';
+import type { ExportLinks, LogExport, LogExports, LogReadAudit, MessageQueue, Tenant } from '#store/ports';
 import { audit } from './audit.ts';
 import { categoriesToRead, LOGS, type LogName } from './logs.ts';
 import { parseLogQuery, requireLogModule, windowOf } from './query.ts';
@@ -15,7 +15,7 @@ export const DOWNLOAD_URL_SECONDS = 300;
 export interface ExportDeps {
   exports: LogExports;
   queue: MessageQueue;
-  files: ExportFiles;
+  links: ExportLinks;
   audit: LogReadAudit;
   now: () => Date;
 }
@@ -121,7 +121,7 @@ export async function exportStatus(
   if (job.status !== 'completed' || !job.objectKey) return statusOf(job);
   return {
     ...statusOf(job),
-    downloadUrl: await deps.files.downloadUrl(job.objectKey, DOWNLOAD_URL_SECONDS),
+    downloadUrl: await deps.links.downloadUrl(job.objectKey, DOWNLOAD_URL_SECONDS),
     downloadUrlExpiresAt: new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
   };
 }

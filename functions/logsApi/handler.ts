@@ -6,7 +6,8 @@ import { documentClient, s3Client, sqsClient } from '#shared/aws';
 import { requireEnv } from '#shared/config';
 import { NotFound } from '#shared/errors';
 import { secretFromEnv } from '#shared/secrets';
-import { DynamoLogExports, S3ExportFiles } from '#store/exports';
+import { S3ExportLinks } from '#store/export-links';
+import { DynamoLogExports } from '#store/exports';
 import { DynamoLogReader } from '#store/log-reads';
 import { NamedQueue } from '#store/queue';
 import { DynamoReadAudit } from '#store/read-audit';
@@ -29,7 +30,7 @@ const deps = {
 };
 const exportDeps = {
   exports: new DynamoLogExports(db, records),
-  files: new S3ExportFiles(db, records, s3Client(), requireEnv('DATA_BUCKET')),
+  links: new S3ExportLinks(s3Client(), requireEnv('DATA_BUCKET')),
   queue: new NamedQueue(sqsClient(), requireEnv('EXPORT_QUEUE_NAME')),
   audit: reads,
   now: () => new Date(),

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -8,7 +8,6 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { captureDeadline } from '#policy/index';
 import { isConditionFailure } from './conditions.ts';
 import { dueKey, exportJobKey, exportObjectKey, exportsPartition, objectEntryKey } from './keys.ts';
@@ -153,11 +152,5 @@ export class S3ExportFiles implements ExportFiles {
     await this.db.send(
       new DeleteCommand({ TableName: this.table, Key: exportJobKey(job.tenantId, job.exportId) }),
     );
-  }
-
-  downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
-    });
   }
 }

@@ -408,6 +408,10 @@ export interface ExportFiles {
   write(job: LogExport, key: string, lines: AsyncIterable<string>, contentType: string): Promise<void>;
   /** Removes an export whole and idempotently: its file, the file's entry, and the job. */
   remove(job: ExportRef): Promise<void>;
+}
+
+/** Download links of written export files (apart from `ExportFiles`: the writer never signs one). */
+export interface ExportLinks {
   /** A short-lived download URL of a file. */
   downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
 }

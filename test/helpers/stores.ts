@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApplicationStore } from '#store/applications';
+import { S3ExportLinks } from '#store/export-links';
 import { DynamoLogExports, S3ExportFiles } from '#store/exports';
 import { DynamoHoldStore } from '#store/holds';
 import { DynamoErasureJobs, DynamoTerminationJobs } from '#store/jobs';
@@ -35,6 +36,7 @@ export function storesOf(
     holds: new DynamoHoldStore(db, records),
     exports: new DynamoLogExports(db, records),
     exportFiles: new S3ExportFiles(db, records, s3, cloud.buckets.DataBucket as string),
+    exportLinks: new S3ExportLinks(s3, cloud.buckets.DataBucket as string),
   };
 }
 

@@ -287,7 +287,6 @@ describe('log exports under termination and erasure, and audited reads', () => {
       files: {
         ...s.exportFiles,
         remove: (ref: Parameters<typeof s.exportFiles.remove>[0]) => s.exportFiles.remove(ref),
-        downloadUrl: (key: string, seconds: number) => s.exportFiles.downloadUrl(key, seconds),
         // The erasure runs to its end after the worker read the job, before it writes the file.
         write: async (...args: Parameters<typeof s.exportFiles.write>) => {
           expect(await eraseUser({ kind: 'erasure', ...request, userId: 'u-9' }, eraseDeps(cloud))).toBe(
@@ -376,7 +375,7 @@ describe('log exports under termination and erasure, and audited reads', () => {
     const { NamedQueue } = await import('#store/queue');
     const exportDeps = {
       exports: s.exports,
-      files: s.exportFiles,
+      links: s.exportLinks,
       queue: new NamedQueue(cloud.clients.sqs, (cloud.queues.ExportQueue as { name: string }).name),
       audit: unwritable,
       now: () => new Date(),
