@@ -64,3 +64,16 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
+
+/**
+ * Whether every chart (uPlot) is as wide as its box or narrower: after a viewport change the
+ * charts' resize observers redraw them on a later frame, so a layout check polls this first.
+ */
+export function chartsFitted(page: Page): Promise<boolean> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('.uplot')).every((chart) => {
+      const box = chart.parentElement?.getBoundingClientRect().width ?? 0;
+      return chart.getBoundingClientRect().width <= box + 0.5;
+    }),
+  );
+}

@@ -87,3 +87,21 @@ async function startOnce(extraEnv: Record<string, string> = {}) {
     },
   };
 }
+
+/** One JSON request to a running local cloud's API with a bearer key (a tenant's or the operator's). */
+export async function callApi(
+  base: string,
+  path: string,
+  key: string,
+  init: { method?: string; body?: unknown } = {},
+) {
+  const response = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}

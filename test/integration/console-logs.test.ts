@@ -2,8 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectProblems, launchChromium, scrollsSideways, seriousAxeViolations } from '#test/browser';
-import { READY_WITHIN_MS, startLocalCloud } from '#test/local-cloud-process';
+import {
+  chartsFitted,
+  collectProblems,
+  launchChromium,
+  scrollsSideways,
+  seriousAxeViolations,
+} from '#test/browser';
+import { callApi, READY_WITHIN_MS, startLocalCloud } from '#test/local-cloud-process';
 import { DAY_MS, logHistory } from '#test/log-history';
 
 const artifacts = resolve(import.meta.dirname, '../../test/artifacts');
@@ -27,17 +33,8 @@ describe('the console Logs view in a browser', () => {
   let browser: Browser;
   let tenant: { id: string; apiKey: string };
 
-  const call = async (path: string, key: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${cloud.base}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const call = (path: string, key: string, init?: { method?: string; body?: unknown }) =>
+    callApi(cloud.base, path, key, init);
   const createTenant = async (modules: string[]) => {
     const created = await call('/v1/tenants', OPERATOR_KEY, {
       method: 'POST',
@@ -173,6 +170,7 @@ describe('the console Logs view in a browser', () => {
     ).toMatch(/^\w{3}, \d{1,2} \w{3,4} \d{4}, \d\d:\d\d:\d\d$/);
 
     await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => chartsFitted(page)).toBe(true);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);

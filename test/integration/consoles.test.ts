@@ -5,8 +5,14 @@ import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectProblems, launchChromium, scrollsSideways, seriousAxeViolations } from '#test/browser';
-import { READY_WITHIN_MS, startLocalCloud } from '#test/local-cloud-process';
+import {
+  chartsFitted,
+  collectProblems,
+  launchChromium,
+  scrollsSideways,
+  seriousAxeViolations,
+} from '#test/browser';
+import { callApi, READY_WITHIN_MS, startLocalCloud } from '#test/local-cloud-process';
 
 const root = resolve(import.meta.dirname, '../..');
 const artifacts = resolve(root, 'test/artifacts');
@@ -25,17 +31,8 @@ describe('tenant and operator consoles in a browser', () => {
   let apiKey: string;
   const operatorKey = 'local-operator-key';
 
-  const call = async (path: string, key: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${cloud.base}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
-  };
+  const call = (path: string, key: string, init?: { method?: string; body?: unknown }) =>
+    callApi(cloud.base, path, key, init);
 
   const open = async (page: Page, key: string) => {
     await page.goto(`${cloud.base}/console`);
@@ -207,7 +204,7 @@ describe('tenant and operator consoles in a browser', () => {
     await page.screenshot({ path: resolve(artifacts, 'console-desktop.png'), fullPage: true });
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(100); // let the charts' resize observers run
+    await expect.poll(() => chartsFitted(page)).toBe(true);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await truncated(page)).toEqual([]);
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -312,7 +309,6 @@ describe('tenant and operator consoles in a browser', () => {
           })
         ).status,
       ).toBe(201);
-    const sweeps = (await call('/v1/ops/sweeps?limit=50', operatorKey)).body;
     const all: Array<{ id: string; name: string; status: string }> = [];
     for (let cursor: string | undefined, n = 0; n === 0 || cursor; n++) {
       const listed = (await call(`/v1/tenants?limit=2${cursor ? `&cursor=${cursor}` : ''}`, operatorKey))
@@ -337,10 +333,19 @@ describe('tenant and operator consoles in a browser', () => {
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = collectProblems(page);
-    await page.goto(`${cloud.base}/ops`);
-    await page.fill('input[name="operatorKey"]', operatorKey);
-    await page.locator('form#load').evaluate((form: HTMLFormElement) => form.requestSubmit());
-    await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+    // The page is compared with the API as it stood while the page loaded: when a sweep run lands
+    // in between (the two reads differ), the page is loaded again.
+    const runsApi = async () => (await call('/v1/ops/sweeps?limit=50', operatorKey)).body;
+    let sweeps: Awaited<ReturnType<typeof runsApi>>;
+    for (let load = 1; ; load++) {
+      const before = await runsApi();
+      await page.goto(`${cloud.base}/ops`);
+      await page.fill('input[name="operatorKey"]', operatorKey);
+      await page.locator('form#load').evaluate((form: HTMLFormElement) => form.requestSubmit());
+      await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+      sweeps = await runsApi();
+      if (JSON.stringify(before.runs) === JSON.stringify(sweeps.runs) || load === 3) break;
+    }
 
     const runs = await page.locator('[data-runs] tr[data-run]').evaluateAll((trs) =>
       trs.map((tr) => ({
@@ -422,7 +427,7 @@ describe('tenant and operator consoles in a browser', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: resolve(artifacts, 'ops-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(100);
+    await expect.poll(() => chartsFitted(page)).toBe(true);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: resolve(artifacts, 'ops-phone.png'), fullPage: true });

@@ -1,7 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectProblems, launchChromium, scrollsSideways, seriousAxeViolations } from '#test/browser';
-import { READY_WITHIN_MS, startLocalCloud } from '#test/local-cloud-process';
+import {
+  chartsFitted,
+  collectProblems,
+  launchChromium,
+  scrollsSideways,
+  seriousAxeViolations,
+} from '#test/browser';
+import { callApi, READY_WITHIN_MS, startLocalCloud } from '#test/local-cloud-process';
 import { validRecord } from '#test/records';
 
 const OPERATOR_KEY = 'local-operator-key';
@@ -12,17 +18,8 @@ describe('operator console: the empty platform, and erasures with their receipts
   let cloud: Awaited<ReturnType<typeof startLocalCloud>>;
   let browser: Browser;
 
-  const call = async (path: string, key: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${cloud.base}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const call = (path: string, key: string, init?: { method?: string; body?: unknown }) =>
+    callApi(cloud.base, path, key, init);
   const openOps = async (page: Page) => {
     await page.goto(`${cloud.base}/ops`);
     await page.fill('input[name="operatorKey"]', OPERATOR_KEY);
@@ -50,7 +47,8 @@ describe('operator console: the empty platform, and erasures with their receipts
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     // The sweep chart follows the new width through a resize observer, after this call returns.
-    await expect.poll(() => scrollsSideways(page)).toBe(false);
+    await expect.poll(() => chartsFitted(page)).toBe(true);
+    expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
@@ -123,7 +121,8 @@ describe('operator console: the empty platform, and erasures with their receipts
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     // The sweep chart follows the new width through a resize observer, after this call returns.
-    await expect.poll(() => scrollsSideways(page)).toBe(false);
+    await expect.poll(() => chartsFitted(page)).toBe(true);
+    expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     // The termination status answers 404 for a tenant that never asked for one (the page says so).
     expect(problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
