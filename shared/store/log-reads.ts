@@ -35,6 +35,9 @@ interface Source {
  * per shard and category of the `byDay` index, merged lazily, so what is read follows what the
  * caller takes, not the window or the history.
  */
+/** Days whose first pages an export reads ahead of the day it merges. */
+const READ_AHEAD_DAYS = 2;
+
 export class DynamoLogReader implements LogReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -44,18 +47,19 @@ export class DynamoLogReader implements LogReader {
   async *newestFirst(range: LogRange, cost: ReadCost): AsyncGenerator<PositionedItem> {
     const pageSize = Math.min(MAX_PAGE, Math.max(MIN_PAGE, Math.ceil(range.expected / RECORD_SHARDS) + 2));
     const last = range.before ? new Date(range.before.slice(0, 24)) : new Date(range.to.getTime() - 1);
-    // A reader that takes everything (an export) has the next day's first pages read while it
+    // A reader that takes everything (an export) has the next days' first pages read while it
     // merges the current one; a page of a query reads nothing it may not take.
-    let current: Source[] | undefined;
+    const depth = range.readAhead ? READ_AHEAD_DAYS : 0;
+    const waiting: Source[][] = [];
     for await (const day of this.#days(range.tenantId, utcDay(range.from), utcDay(last), cost)) {
       const upcoming = this.#sources(range, day);
       // A failed read-ahead is read again by the merge, which then reports what fails.
       if (range.readAhead)
         for (const source of upcoming) this.#start(source, range, pageSize, cost).catch(() => undefined);
-      if (current) yield* this.#merge(current, range, pageSize, cost);
-      current = upcoming;
+      waiting.push(upcoming);
+      if (waiting.length > depth) yield* this.#merge(waiting.shift() as Source[], range, pageSize, cost);
     }
-    if (current) yield* this.#merge(current, range, pageSize, cost);
+    for (const sources of waiting) yield* this.#merge(sources, range, pageSize, cost);
   }
 
   async *#days(tenantId: string, fromDay: string, toDay: string, cost: ReadCost): AsyncGenerator<string> {
