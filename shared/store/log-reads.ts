@@ -29,15 +29,15 @@ interface Source {
   reading?: Promise<void>;
 }
 
+/** Days whose first pages an export reads ahead of the day it merges. */
+const READ_AHEAD_DAYS = 2;
+
 /**
  * Log reads on the records table: a tenant's records of some categories newest first, by key only.
  * The day registry names the days that have records (one Query); each day is read as one key range
  * per shard and category of the `byDay` index, merged lazily, so what is read follows what the
  * caller takes, not the window or the history.
  */
-/** Days whose first pages an export reads ahead of the day it merges. */
-const READ_AHEAD_DAYS = 2;
-
 export class DynamoLogReader implements LogReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
