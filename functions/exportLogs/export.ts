@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { allowedFields, isExpired, storedDeadline } from '#policy/index';
+import { allowedFields, readableDeadline } from '#policy/index';
 import { PoisonMessage } from '#shared/messages';
 import { exportObjectKey } from '#store/keys';
-import type { ExportFiles, Item, LogExport, LogExports, LogReader, TenantStore } from '#store/ports';
+import type { ExportFiles, LogExport, LogExports, LogReader, TenantStore } from '#store/ports';
 import { categoriesToRead, isLogName, LOGS, matcherOf } from '../logsApi/logs.ts';
 import { type LogItem, toLogItem } from '../logsApi/query.ts';
 
@@ -13,6 +13,9 @@ export interface ExportWorkerDeps {
   reader: LogReader;
   now: () => Date;
 }
+
+/** About how many characters of lines the export hands its upload at a time. */
+const CHUNK_CHARS = 64 * 1024;
 
 const MESSAGE = v.strictObject({
   kind: v.literal('log-export'),
@@ -84,8 +87,11 @@ export async function runExport(message: { tenantId: string; exportId: string },
   const cost = { readUnits: 0, scannedCount: 0 };
   const columns = csvColumns(job.log);
   let records = 0;
+  const row = (shown: LogItem) =>
+    job.format === 'csv' ? csvRow(columns, shown) : `${JSON.stringify(shown)}\n`;
   async function* lines() {
-    if (job?.format === 'csv') yield `${columns.map(csvCell).join(',')}\r\n`;
+    // Handed to the upload a piece of about CHUNK_CHARS at a time, not a line at a time.
+    let chunk = job?.format === 'csv' ? `${columns.map(csvCell).join(',')}\r\n` : '';
     const range = {
       tenantId: message.tenantId,
       categories: categoriesToRead(definition, filters),
@@ -95,11 +101,16 @@ export async function runExport(message: { tenantId: string; exportId: string },
       readAhead: true,
     };
     for await (const { item } of deps.reader.newestFirst(range, cost)) {
-      if (isExpired(item as Item, now) || !matches(item)) continue;
+      const deadline = readableDeadline(item, now);
+      if (deadline === undefined || !matches(item)) continue;
       records += 1;
-      const shown = toLogItem(item, storedDeadline(item));
-      yield job?.format === 'csv' ? csvRow(columns, shown) : `${JSON.stringify(shown)}\n`;
+      chunk += row(toLogItem(item, deadline));
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
     }
+    if (chunk) yield chunk;
   }
   const key = exportObjectKey(job.tenantId, job.exportId, job.format);
   await deps.files.write(job, key, lines(), job.format === 'csv' ? 'text/csv' : 'application/x-ndjson');

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { isExpired, storedDeadline } from '#policy/index';
+import { readableDeadline } from '#policy/index';
 import { InvalidInput, ModuleTerminated, PolicyRefusal } from '#shared/errors';
 import { DAY_MS } from '#shared/time';
 import { parseTimestamp } from '#shared/timestamp';
@@ -197,8 +197,9 @@ export async function readLog(input: { tenant: Tenant; query: LogQuery }, deps: 
     }
     examined += 1;
     last = position;
-    if (isExpired(item, now) || !matches(item)) continue;
-    items.push(toLogItem(item, storedDeadline(item)));
+    const deadline = readableDeadline(item, now);
+    if (deadline === undefined || !matches(item)) continue;
+    items.push(toLogItem(item, deadline));
   }
   const from = start.from.toISOString();
   const to = start.to.toISOString();

@@ -34,8 +34,16 @@ export function storedDeadline(item: StoredItem): Date | null {
 
 /** Whether a stored item is past its deadline at `now` (TTL and the sweep may not have acted yet). */
 export function isExpired(item: StoredItem, now: Date): boolean {
+  return readableDeadline(item, now) === undefined;
+}
+
+/**
+ * The deadline of a stored item that may still be read at `now` (null: the policy gives it none),
+ * or undefined when it is past its deadline: `isExpired` and `storedDeadline` in one evaluation.
+ */
+export function readableDeadline(item: StoredItem, now: Date): Date | null | undefined {
   const deadline = storedDeadline(item);
-  return deadline !== null && now.getTime() >= deadline.getTime();
+  return deadline !== null && now.getTime() >= deadline.getTime() ? undefined : deadline;
 }
 
 /** The items of a read that may still be returned at `now`. */

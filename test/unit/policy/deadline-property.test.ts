@@ -7,6 +7,7 @@ import {
   listCategories,
   POLICY,
   readable,
+  readableDeadline,
   retentionDeadline,
   ruleOf,
   storedDeadline,
@@ -56,6 +57,10 @@ describe('deadlines for random records and clocks', () => {
         if (deadline === null) expect(shown).toBe(true);
         else expect(shown).toBe(now.getTime() < deadline.getTime());
         expect(isExpired(item, now)).toBe(!shown);
+        // The log reads' one evaluation: the deadline while readable, undefined once it is not.
+        expect(readableDeadline(item, now)?.getTime() ?? readableDeadline(item, now)).toBe(
+          shown ? (deadline?.getTime() ?? null) : undefined,
+        );
       }),
       { numRuns: 2000 },
     );
