@@ -87,24 +87,24 @@ export async function runExport(message: { tenantId: string; exportId: string },
   const cost = { readUnits: 0, scannedCount: 0 };
   const columns = csvColumns(job.log);
   let records = 0;
-  const row = (shown: LogItem) =>
-    job.format === 'csv' ? csvRow(columns, shown) : `${JSON.stringify(shown)}\n`;
+  const csv = job.format === 'csv';
+  const range = {
+    tenantId: message.tenantId,
+    categories: categoriesToRead(definition, filters),
+    from: new Date(job.from),
+    to: new Date(job.to),
+    expected: 2000,
+    readAhead: true,
+  };
   async function* lines() {
     // Handed to the upload a piece of about CHUNK_CHARS at a time, not a line at a time.
-    let chunk = job?.format === 'csv' ? `${columns.map(csvCell).join(',')}\r\n` : '';
-    const range = {
-      tenantId: message.tenantId,
-      categories: categoriesToRead(definition, filters),
-      from: new Date(job?.from as string),
-      to: new Date(job?.to as string),
-      expected: 2000,
-      readAhead: true,
-    };
+    let chunk = csv ? `${columns.map(csvCell).join(',')}\r\n` : '';
     for await (const { item } of deps.reader.newestFirst(range, cost)) {
       const deadline = readableDeadline(item, now);
       if (deadline === undefined || !matches(item)) continue;
       records += 1;
-      chunk += row(toLogItem(item, deadline));
+      const shown = toLogItem(item, deadline);
+      chunk += csv ? csvRow(columns, shown) : `${JSON.stringify(shown)}\n`;
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;
         chunk = '';
@@ -113,7 +113,7 @@ export async function runExport(message: { tenantId: string; exportId: string },
     if (chunk) yield chunk;
   }
   const key = exportObjectKey(job.tenantId, job.exportId, job.format);
-  await deps.files.write(job, key, lines(), job.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+  await deps.files.write(job, key, lines(), csv ? 'text/csv' : 'application/x-ndjson');
   const written = {
     ...job,
     status: 'completed' as const,

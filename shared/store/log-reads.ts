@@ -124,12 +124,8 @@ export class DynamoLogReader implements LogReader {
   ): AsyncGenerator<PositionedItem> {
     for (;;) {
       // Waits only when a key range ran dry: merging buffered items awaits nothing.
-      if (sources.some((s) => s.buffer.length === 0 && !s.done))
-        await Promise.all(
-          sources
-            .filter((s) => s.buffer.length === 0 && !s.done)
-            .map((s) => this.#start(s, range, pageSize, cost)),
-        );
+      const dry = sources.filter((s) => s.buffer.length === 0 && !s.done);
+      if (dry.length) await Promise.all(dry.map((s) => this.#start(s, range, pageSize, cost)));
       let newest: Source | undefined;
       for (const source of sources) {
         const head = source.buffer[0];

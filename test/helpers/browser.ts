@@ -66,14 +66,19 @@ export function scrollsSideways(page: Page): Promise<boolean> {
 }
 
 /**
- * Whether every chart (uPlot) is as wide as its box or narrower: after a viewport change the
- * charts' resize observers redraw them on a later frame, so a layout check polls this first.
+ * Puts the page in a phone's viewport (390 × 844) and waits until every chart (uPlot) is as wide as
+ * its box or narrower: the charts' resize observers redraw them on a later frame, so a layout check
+ * made at once would measure the desktop charts.
  */
-export function chartsFitted(page: Page): Promise<boolean> {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll('.uplot')).every((chart) => {
-      const box = chart.parentElement?.getBoundingClientRect().width ?? 0;
-      return chart.getBoundingClientRect().width <= box + 0.5;
-    }),
+export async function atPhoneWidth(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('.uplot')).every((chart) => {
+        const box = chart.parentElement?.getBoundingClientRect().width ?? 0;
+        return chart.getBoundingClientRect().width <= box + 0.5;
+      }),
+    undefined,
+    { timeout: 5_000 },
   );
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  chartsFitted,
+  atPhoneWidth,
   collectProblems,
   launchChromium,
   scrollsSideways,
@@ -169,8 +169,7 @@ describe('the console Logs view in a browser', () => {
       await page.locator('[data-logs-table] [data-field="deadline"] time').first().textContent(),
     ).toMatch(/^\w{3}, \d{1,2} \w{3,4} \d{4}, \d\d:\d\d:\d\d$/);
 
-    await page.setViewportSize({ width: 390, height: 844 });
-    await expect.poll(() => chartsFitted(page)).toBe(true);
+    await atPhoneWidth(page);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);

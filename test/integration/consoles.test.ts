@@ -6,7 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  chartsFitted,
+  atPhoneWidth,
   collectProblems,
   launchChromium,
   scrollsSideways,
@@ -203,8 +203,7 @@ describe('tenant and operator consoles in a browser', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: resolve(artifacts, 'console-desktop.png'), fullPage: true });
 
-    await page.setViewportSize({ width: 390, height: 844 });
-    await expect.poll(() => chartsFitted(page)).toBe(true);
+    await atPhoneWidth(page);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await truncated(page)).toEqual([]);
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -426,8 +425,7 @@ describe('tenant and operator consoles in a browser', () => {
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: resolve(artifacts, 'ops-desktop.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await expect.poll(() => chartsFitted(page)).toBe(true);
+    await atPhoneWidth(page);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: resolve(artifacts, 'ops-phone.png'), fullPage: true });

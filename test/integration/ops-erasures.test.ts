@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  chartsFitted,
+  atPhoneWidth,
   collectProblems,
   launchChromium,
   scrollsSideways,
@@ -45,9 +45,7 @@ describe('operator console: the empty platform, and erasures with their receipts
     expect(await page.locator('[data-tenants] tbody').textContent()).toContain('No tenants yet.');
     expect(await page.locator('[data-error]').textContent()).toBe('');
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 390, height: 844 });
-    // The sweep chart follows the new width through a resize observer, after this call returns.
-    await expect.poll(() => chartsFitted(page)).toBe(true);
+    await atPhoneWidth(page);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
@@ -119,9 +117,7 @@ describe('operator console: the empty platform, and erasures with their receipts
     );
     expect(await page.locator('[data-detail]').textContent()).not.toContain('leaving');
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 390, height: 844 });
-    // The sweep chart follows the new width through a resize observer, after this call returns.
-    await expect.poll(() => chartsFitted(page)).toBe(true);
+    await atPhoneWidth(page);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     // The termination status answers 404 for a tenant that never asked for one (the page says so).
