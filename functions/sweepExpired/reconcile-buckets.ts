@@ -80,7 +80,12 @@ export async function refileBuckets(
   stores: ReconcileStores,
 ): Promise<Decided> {
   const tenant = ctx.tenant as Tenant;
-  const found = await stores.index.buckets(tenant.id, change.id, page);
+  const found = await stores.index.buckets(
+    tenant.id,
+    change.id,
+    page,
+    ctx.late ? { notUnder: POLICY_VERSION } : {},
+  );
   const puts: BucketWrite[] = [];
   const removals: ItemKey[] = [];
   for (const bucket of found.items) {

@@ -6,7 +6,7 @@ import {
   sweepCutoff,
 } from '#policy/index';
 import type { ChangeCounts, PlannedChange } from '#store/policy-state';
-import { OPS_OWNER, stepsFor, zero } from './reconcile.ts';
+import { OPS_OWNER, stepsFor, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';
 import { decide } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';

@@ -9,9 +9,11 @@ import {
 } from '#policy/index';
 import { reconciliationReceiptKey } from '#store/keys';
 import type { ChangeCounts, PlannedChange, ReconciliationJob } from '#store/policy-state';
+import { addCounts, BUCKET_WORK, decideCounted, OPS_OWNER, stepsFor, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';
-import { apply, decide, type Pending } from './reconcile-steps.ts';
+import { apply } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
+import { PendingWrites, pendingOf } from './reconcile-writes.ts';
 
 // Brings the stored data under the policy this code was built with, when it differs from the one
 // the data was last brought under: every changed rule's items get the new deadline, by key, tenant
@@ -33,19 +35,8 @@ export type ReconcileOutcome =
   | { status: 'baseline' | 'in-force' | 'busy' }
   | { status: 'continue' | 'waiting' | 'completed'; job: ReconciliationJob };
 
-/** The project's own objects come first (an owner id below every tenant id), then each tenant. */
-export const OPS_OWNER = '';
 /** A saved checkpoint at least every this many owners, even when nothing changed for them. */
 const SAVE_EVERY_OWNERS = 25;
-
-export const zero = (): ChangeCounts => ({
-  bucketsRefiled: 0,
-  bucketsRemoved: 0,
-  bucketsCreated: 0,
-  dueAtOnce: 0,
-  entriesRefiled: 0,
-  archivesRegrouped: 0,
-});
 
 /** One reconciliation step: bring stored data under the deployed policy, as far as time allows. */
 export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOutcome> {
@@ -123,8 +114,8 @@ async function open(
 
 /** Runs the job's passes from its checkpoint until it completes, waits for late writers, or time runs short. */
 async function run(job: ReconciliationJob, deps: ReconcileDeps): Promise<ReconcileOutcome> {
-  if (job.pending) {
-    await apply(job.pending as Pending, deps);
+  if (job.pending !== undefined) {
+    for (const pending of pendingOf(job)) await apply(pending, deps);
     delete job.pending;
     await deps.state.save(job);
   }
@@ -150,50 +141,51 @@ async function run(job: ReconciliationJob, deps: ReconcileDeps): Promise<Reconci
 
 /** One pass over every owner, from the checkpoint. */
 async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done' | 'continue'> {
-  const cutoff = sweepCutoff(deps.now());
+  const ctx = { cutoff: sweepCutoff(deps.now()), late: job.pass === 2 };
+  const writes = new PendingWrites(job, deps);
   const upcoming: string[] = [];
   let unsaved = 0;
+  const stop = async (result: 'done' | 'continue') => {
+    await writes.drain();
+    await deps.state.save(job);
+    return result;
+  };
   for (;;) {
-    if (deps.remainingMs() < deps.reserveMs) {
-      await deps.state.save(job);
-      return 'continue';
-    }
+    if (deps.remainingMs() < deps.reserveMs) return stop('continue');
     if (job.cursor.tenantId === undefined) {
       const { afterTenant } = job.cursor;
       if (afterTenant !== undefined && upcoming.length === 0)
         upcoming.push(...(await deps.tenants.tenantIdsAfter(afterTenant, 100)));
       const next = afterTenant === undefined ? OPS_OWNER : upcoming.shift();
-      if (next === undefined) {
-        await deps.state.save(job);
-        return 'done';
-      }
+      if (next === undefined) return stop('done');
       job.cursor = { afterTenant, tenantId: next, step: 0 };
     }
     const owner = job.cursor.tenantId as string;
     const tenant = owner === OPS_OWNER ? undefined : await deps.tenants.get(owner);
     const steps = owner === OPS_OWNER || tenant ? stepsFor(job.changes, owner) : [];
     while ((job.cursor.step ?? 0) < steps.length) {
-      if (deps.remainingMs() < deps.reserveMs) {
-        await deps.state.save(job);
-        return 'continue';
-      }
-      const [change, work] = steps[job.cursor.step ?? 0] as [PlannedChange, string];
-      const ctx = { ...(tenant ? { tenant } : {}), cutoff, counts: countsOf(job, change.id) };
-      const decided = await decide(work, change, ctx, job.cursor.page, deps);
+      if (deps.remainingMs() < deps.reserveMs) return stop('continue');
+      const step = steps[job.cursor.step ?? 0] as [PlannedChange, string];
+      const [change, work] = step;
+      const buckets = BUCKET_WORK.has(work);
+      if (!buckets) await writes.drain();
+      const { decided, counts } = await decideCounted(
+        step,
+        { ...ctx, ...(tenant ? { tenant } : {}) },
+        job.cursor.page,
+        deps,
+      );
+      addCounts(countsOf(job, change.id), counts);
       job.readUnits += decided.readUnits;
-      const step = (job.cursor.step ?? 0) + (decided.next ? 0 : 1);
       job.cursor = {
         afterTenant: job.cursor.afterTenant,
         tenantId: owner,
-        step,
+        step: (job.cursor.step ?? 0) + (decided.next ? 0 : 1),
         ...(decided.next ? { page: decided.next } : {}),
       };
       if (!decided.pending) continue;
       // The decision and its counts are saved before anything is written: a crash replays them.
-      job.pending = decided.pending;
-      await deps.state.save(job);
-      await apply(decided.pending, deps);
-      delete job.pending;
+      await (buckets ? writes.gather(decided.pending) : writes.now(decided.pending));
       unsaved = 0;
     }
     if (owner !== OPS_OWNER) job.tenants.done += 1;
@@ -203,16 +195,6 @@ async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done'
       unsaved = 0;
     }
   }
-}
-
-/** The (change, work) pairs to do for an owner: the project's objects, or a tenant's data. */
-export function stepsFor(changes: readonly PlannedChange[], owner: string): Array<[PlannedChange, string]> {
-  const ops = (work: string) => work === 'refile-ops-objects';
-  return changes.flatMap((change) =>
-    change.work
-      .filter((work) => (owner === OPS_OWNER ? ops(work) : !ops(work)))
-      .map((work) => [change, work] as [PlannedChange, string]),
-  );
 }
 
 function countsOf(job: ReconciliationJob, id: string): ChangeCounts {
