@@ -38,7 +38,7 @@ const reconciliation = {
   objects: stores.objects,
   state: new DynamoPolicyState(db, tenantsTable),
   tenants: new DynamoTenantStore(db, tenantsTable),
-  // A capture, hook or termination started before a deploy ends by its own timeout.
+  // A capture, hook, termination or sweep started before a deploy ends by its own timeout.
   lateWriterMs: (secondsEnv('LATE_WRITER_SECONDS') + 5) * 1000,
   reserveMs: 15_000,
 };

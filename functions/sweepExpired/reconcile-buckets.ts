@@ -80,12 +80,7 @@ export async function refileBuckets(
   stores: ReconcileStores,
 ): Promise<Decided> {
   const tenant = ctx.tenant as Tenant;
-  const found = await stores.index.buckets(
-    tenant.id,
-    change.id,
-    page,
-    ctx.late ? { notUnder: POLICY_VERSION } : {},
-  );
+  const found = await stores.index.buckets(tenant.id, change.id, page);
   const puts: BucketWrite[] = [];
   const removals: ItemKey[] = [];
   for (const bucket of found.items) {

@@ -1,8 +1,7 @@
 import type { ChangeCounts, PlannedChange } from '#store/policy-state';
-import type { Tenant } from '#store/ports';
 import { decide } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
-import type { Decided } from './reconcile-types.ts';
+import type { Decided, StepContext } from './reconcile-types.ts';
 
 // The owners a reconciliation walks (the project's own objects, then each tenant), the steps it
 // takes for each, and a step decided with counts of its own.
@@ -36,8 +35,10 @@ export function stepsFor(changes: readonly PlannedChange[], owner: string): Arra
 
 /**
  * The steps that only read and write day buckets. Their writes may wait to be merged with the next
- * owners': no write of another owner, or of an earlier page, changes what they decide. The other
- * steps read what the writes before them changed, so they run with nothing pending.
+ * owners': no write of another owner, or of an earlier page, changes what they decide. Within an
+ * owner, a create step may read a day's bucket before a refile of it has landed; it decides the
+ * same either way, since a day whose bucket the refile removes gets none from the same rule. The
+ * other steps read what the writes before them changed, so they run with nothing pending.
  */
 export const BUCKET_WORK = new Set(['refile-buckets', 'create-buckets', 'create-marker-buckets']);
 
@@ -50,7 +51,7 @@ export interface Counted {
 /** Decides one page of one step with counts of its own. */
 export async function decideCounted(
   [change, work]: [PlannedChange, string],
-  ctx: { tenant?: Tenant; cutoff: Date; late: boolean },
+  ctx: Omit<StepContext, 'counts'>,
   page: string | undefined,
   stores: ReconcileStores,
 ): Promise<Counted> {

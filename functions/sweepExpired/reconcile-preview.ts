@@ -6,9 +6,8 @@ import {
   sweepCutoff,
 } from '#policy/index';
 import type { ChangeCounts, PlannedChange } from '#store/policy-state';
-import { OPS_OWNER, stepsFor, zero } from './reconcile-owners.ts';
+import { addCounts, decideCounted, OPS_OWNER, stepsFor, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';
-import { decide } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
 
 /** What a reconciliation to the working policy would do on a stage, counted without writing anything. */
@@ -42,14 +41,16 @@ export async function previewReconciliation(
   const run = async (owner: string) => {
     const tenant = owner === OPS_OWNER ? undefined : await stores.tenants.get(owner);
     if (owner !== OPS_OWNER && !tenant) return;
-    for (const [change, work] of stepsFor(changes, owner)) {
-      counts[change.id] ??= zero();
+    for (const step of stepsFor(changes, owner)) {
+      const id = step[0].id;
+      counts[id] ??= zero();
       let page: string | undefined;
       do {
-        const ctx = { ...(tenant ? { tenant } : {}), cutoff, counts: counts[change.id] as ChangeCounts };
-        const decided = await decide(work, change, ctx, page, stores as ReconcileStores);
-        readUnits += decided.readUnits;
-        page = decided.next;
+        const ctx = { ...(tenant ? { tenant } : {}), cutoff };
+        const taken = await decideCounted(step, ctx, page, stores as ReconcileStores);
+        addCounts(counts[id] as ChangeCounts, taken.counts);
+        readUnits += taken.decided.readUnits;
+        page = taken.decided.next;
       } while (page);
     }
   };

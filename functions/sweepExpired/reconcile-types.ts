@@ -25,11 +25,6 @@ export interface StepContext {
   tenant?: Tenant;
   cutoff: Date;
   counts: ChangeCounts;
-  /**
-   * The second pass: what is under this policy was written by its code, so only buckets under
-   * another version are read back (captures of the old code write only those).
-   */
-  late?: boolean;
 }
 
 export interface Decided {

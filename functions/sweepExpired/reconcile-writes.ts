@@ -1,18 +1,21 @@
+import { dayBucketKey, type ItemKey } from '#store/keys';
 import type { ReconciliationJob } from '#store/policy-state';
 import { apply, type Pending } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
+import type { BucketWrite } from './reconcile-types.ts';
 
 // The job's write-ahead list. Every decided write is in `job.pending` from the moment it is decided
 // (with the counts and cursor that follow from it) until it is confirmed, so whenever the job is
 // saved, a resume replays exactly what was decided and not yet confirmed. Bucket writes of
-// consecutive decisions, tenant after tenant, are merged and applied together while the next ones
-// are decided: one batch in flight, saved (with the batch before it, if that is still in flight)
-// before it starts.
+// consecutive decisions, tenant after tenant, are merged into one batch and applied while the next
+// ones are decided: one batch in flight (first in the list) and one gathering behind it, saved
+// before it starts. A write that is not a bucket write waits for everything before it.
 
 /**
- * While a batch is being applied, decided bucket writes gather up to this many before the walk
- * waits for it (two full BatchWriteItem rounds of 4 × 25); it bounds the job item too: the batch in
- * flight and the gathered writes, a few hundred at most, far below DynamoDB's 400 KB.
+ * The most bucket writes one batch gathers (two full BatchWriteItem rounds of 4 × 25). A decision
+ * that would take the gathering batch past it waits for the batch in flight and starts a batch of
+ * its own; a decision holds at most a page (200), so a batch holds at most this many writes, or one
+ * decision's, and the job item at most two batches (some 60 KB, far below DynamoDB's 400 KB).
  */
 const GATHER_WRITES = 200;
 
@@ -20,14 +23,29 @@ const GATHER_WRITES = 200;
 export const pendingOf = (job: ReconciliationJob): Pending[] =>
   job.pending === undefined ? [] : Array.isArray(job.pending) ? job.pending : [job.pending as Pending];
 
+type BucketsPending = Extract<Pending, { kind: 'buckets' }>;
+
 const size = (p: Pending) => (p.kind === 'buckets' ? p.puts.length + p.removals.length : 1);
+const keyOf = ({ pk, sk }: ItemKey) => `${pk}\n${sk}`;
+const putKey = (w: BucketWrite) => keyOf(dayBucketKey(w.tenantId, w.category, w.day));
+
+/**
+ * Adds a later decision's bucket writes to a batch. A bucket both decide (a termination between
+ * them can make a later step create one an earlier step re-filed) keeps the later decision's write
+ * only: a BatchWriteItem refuses a key twice, and the batch's puts go before its removals.
+ */
+function merge(into: BucketsPending, later: BucketsPending): void {
+  const keys = new Set([...later.puts.map(putKey), ...later.removals.map(keyOf)]);
+  into.puts = into.puts.filter((w) => !keys.has(putKey(w))).concat(later.puts);
+  into.removals = into.removals.filter((k) => !keys.has(keyOf(k))).concat(later.removals);
+}
 
 export class PendingWrites {
-  /** How many of the job's pending writes, from the first, are being applied now. */
+  /** The batch being applied (the first of the job's pending writes until it has landed). */
+  #flight: Promise<void> | undefined;
+  /** How many of the job's pending writes, from the first, that batch is. */
   #flying = 0;
-  #flight: Promise<void> = Promise.resolve();
-  #gathered = 0;
-  /** Whether a batch is being applied now (while it is, decided writes gather). */
+  /** Whether the batch in flight is still being applied. */
   #busy = false;
 
   constructor(
@@ -35,29 +53,48 @@ export class PendingWrites {
     private readonly stores: ReconcileStores,
   ) {}
 
-  /** Adds a decided bucket write; saves and starts the gathered ones when nothing is in flight or enough have gathered. */
-  async gather(pending: Pending): Promise<void> {
+  /**
+   * Adds a decided bucket write to the gathering batch, and starts that batch (saved first) when
+   * nothing is being applied, or when the write would take it past its size. Says whether the job
+   * was saved.
+   */
+  async gather(pending: BucketsPending): Promise<boolean> {
     const list = this.#list();
-    const last = list.length > this.#flying ? list.at(-1) : undefined;
-    if (pending.kind === 'buckets' && last?.kind === 'buckets') {
-      last.puts.push(...pending.puts);
-      last.removals.push(...pending.removals);
-    } else list.push(pending);
-    this.#gathered += size(pending);
-    if (!this.#busy || this.#gathered >= GATHER_WRITES) await this.#launch();
+    const gathering = this.#gathering();
+    if (gathering && this.#busy && size(gathering) + size(pending) > GATHER_WRITES) {
+      list.push(pending);
+      await this.#launch({ keepLast: true });
+      return true;
+    }
+    if (gathering?.kind === 'buckets') merge(gathering, pending);
+    else list.push(pending);
+    if (this.#busy) return false;
+    await this.#launch({ keepLast: false });
+    return true;
   }
 
   /** Saves a decided write with everything gathered before it, and applies them all now. */
   async now(pending: Pending): Promise<void> {
     this.#list().push(pending);
-    this.#gathered += size(pending);
     await this.drain();
   }
 
   /** Applies everything decided so far (saved first) and waits until it is confirmed. */
   async drain(): Promise<void> {
-    await this.#launch();
+    await this.#launch({ keepLast: false });
     await this.#landed();
+  }
+
+  /**
+   * Waits for the batch in flight without failing (for a walk that failed itself): landed, it
+   * leaves the pending writes; refused, it stays in them for the next run to replay.
+   */
+  async settle(): Promise<void> {
+    try {
+      await this.#landed();
+    } catch {
+      // Stays pending; the walk's own failure is the one reported.
+    }
   }
 
   #list(): Pending[] {
@@ -66,17 +103,25 @@ export class PendingWrites {
     return list;
   }
 
+  /** The batch gathering behind the one in flight, if any. */
+  #gathering(): Pending | undefined {
+    const list = pendingOf(this.job);
+    return list.length > this.#flying ? list.at(-1) : undefined;
+  }
+
   /**
-   * Saves the job with the gathered writes (and the batch in flight: applying it again changes
-   * nothing), waits for that batch, then starts the gathered ones.
+   * Saves the job with its pending writes (the batch in flight among them: applying it again
+   * changes nothing), waits for that batch, then starts the gathered ones — all but the last
+   * decision when `keepLast`, which gathers the next batch.
    */
-  async #launch(): Promise<void> {
-    if (this.#gathered === 0) return this.#landed();
+  async #launch({ keepLast }: { keepLast: boolean }): Promise<void> {
+    if (!this.#gathering()) return this.#landed();
     await this.stores.state.save(this.job);
     await this.#landed();
-    const batch = [...this.#list()];
+    const list = this.#list();
+    const batch = keepLast ? list.slice(0, -1) : [...list];
+    if (batch.length === 0) return;
     this.#flying = batch.length;
-    this.#gathered = 0;
     this.#busy = true;
     this.#flight = (async () => {
       try {
@@ -91,10 +136,12 @@ export class PendingWrites {
 
   /** Waits for the batch in flight and drops it from the job's pending writes. */
   async #landed(): Promise<void> {
-    await this.#flight;
-    const list = this.#list();
-    list.splice(0, this.#flying);
-    this.#flying = 0;
-    if (list.length === 0) delete this.job.pending;
+    if (this.#flight) {
+      await this.#flight;
+      this.#flight = undefined;
+      this.#list().splice(0, this.#flying);
+      this.#flying = 0;
+    }
+    if (pendingOf(this.job).length === 0) delete this.job.pending;
   }
 }

@@ -141,30 +141,42 @@ async function run(job: ReconciliationJob, deps: ReconcileDeps): Promise<Reconci
 
 /** One pass over every owner, from the checkpoint. */
 async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done' | 'continue'> {
-  const ctx = { cutoff: sweepCutoff(deps.now()), late: job.pass === 2 };
   const writes = new PendingWrites(job, deps);
-  const upcoming: string[] = [];
-  let unsaved = 0;
-  const stop = async (result: 'done' | 'continue') => {
+  try {
+    const result = await walkOwners(job, deps, writes);
     await writes.drain();
     await deps.state.save(job);
     return result;
-  };
+  } catch (error) {
+    // No batch goes on being applied once the run has ended (and its lease is let go).
+    await writes.settle();
+    throw error;
+  }
+}
+
+async function walkOwners(
+  job: ReconciliationJob,
+  deps: ReconcileDeps,
+  writes: PendingWrites,
+): Promise<'done' | 'continue'> {
+  const ctx = { cutoff: sweepCutoff(deps.now()) };
+  const upcoming: string[] = [];
+  let unsaved = 0;
   for (;;) {
-    if (deps.remainingMs() < deps.reserveMs) return stop('continue');
+    if (deps.remainingMs() < deps.reserveMs) return 'continue';
     if (job.cursor.tenantId === undefined) {
       const { afterTenant } = job.cursor;
       if (afterTenant !== undefined && upcoming.length === 0)
         upcoming.push(...(await deps.tenants.tenantIdsAfter(afterTenant, 100)));
       const next = afterTenant === undefined ? OPS_OWNER : upcoming.shift();
-      if (next === undefined) return stop('done');
+      if (next === undefined) return 'done';
       job.cursor = { afterTenant, tenantId: next, step: 0 };
     }
     const owner = job.cursor.tenantId as string;
     const tenant = owner === OPS_OWNER ? undefined : await deps.tenants.get(owner);
     const steps = owner === OPS_OWNER || tenant ? stepsFor(job.changes, owner) : [];
     while ((job.cursor.step ?? 0) < steps.length) {
-      if (deps.remainingMs() < deps.reserveMs) return stop('continue');
+      if (deps.remainingMs() < deps.reserveMs) return 'continue';
       const step = steps[job.cursor.step ?? 0] as [PlannedChange, string];
       const [change, work] = step;
       const buckets = BUCKET_WORK.has(work);
@@ -183,10 +195,15 @@ async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done'
         step: (job.cursor.step ?? 0) + (decided.next ? 0 : 1),
         ...(decided.next ? { page: decided.next } : {}),
       };
-      if (!decided.pending) continue;
+      const { pending } = decided;
+      if (!pending) continue;
       // The decision and its counts are saved before anything is written: a crash replays them.
-      await (buckets ? writes.gather(decided.pending) : writes.now(decided.pending));
-      unsaved = 0;
+      if (buckets && pending.kind === 'buckets') {
+        if (await writes.gather(pending)) unsaved = 0;
+      } else {
+        await writes.now(pending);
+        unsaved = 0;
+      }
     }
     if (owner !== OPS_OWNER) job.tenants.done += 1;
     job.cursor = { afterTenant: owner };

@@ -53,26 +53,11 @@ export class DynamoReconcileIndex {
     private readonly table: string,
   ) {}
 
-  /**
-   * One page of a tenant's day buckets of `category`; given `notUnder`, only those not filed under
-   * that policy version (the page reads, and costs, as many buckets as without it).
-   */
-  async buckets(
-    tenantId: string,
-    category: string,
-    page?: string,
-    { limit = 200, notUnder }: { limit?: number; notUnder?: string } = {},
-  ): Promise<Page<StoredBucket>> {
+  /** One page of a tenant's day buckets of `category`. */
+  async buckets(tenantId: string, category: string, page?: string, limit = 200): Promise<Page<StoredBucket>> {
     const out = await this.#query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ...(notUnder
-        ? { FilterExpression: 'attribute_not_exists(policyVersion) OR policyVersion <> :version' }
-        : {}),
-      ExpressionAttributeValues: {
-        ':pk': daysRegistryPartition(tenantId),
-        ':prefix': `${category}#`,
-        ...(notUnder ? { ':version': notUnder } : {}),
-      },
+      ExpressionAttributeValues: { ':pk': daysRegistryPartition(tenantId), ':prefix': `${category}#` },
       ConsistentRead: true,
       Limit: limit,
       ExclusiveStartKey: decode(page),

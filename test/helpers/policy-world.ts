@@ -124,6 +124,8 @@ export async function worldUnder(cloud: IsolatedCloud, declarations?: PolicyDecl
       return tenant;
     },
     state: () => reconcileDeps().state,
+    /** The due index as this world's sweep files entries in it. */
+    dueIndex: () => reconcileDeps().due,
     holds: () => stores.storesOf(cloud).holds,
   };
 }

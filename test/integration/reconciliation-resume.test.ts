@@ -27,19 +27,22 @@ const countsOf = (job: ReconciliationJob | undefined): ChangeCounts | undefined 
 describe('a reconciliation resumed', () => {
   let cloud: IsolatedCloud;
   let tenantId: string;
+  let before: World;
   let next: World;
-
-  beforeEach(async () => {
-    cloud = await isolatedCloud();
-    const before = await worldUnder(cloud);
-    expect(await before.reconcile(at(-400))).toEqual({ status: 'baseline' });
-    tenantId = (await before.registerTenant(at(-400))).id;
-    await before.capture(
-      tenantId,
+  const seed = (id: string) =>
+    before.capture(
+      id,
       AGES.flatMap((age, i) =>
         [0, 7, 19].map((hour) => ({ type: 'admin.action', occurredAt: at(-age, hour * 60 + i) })),
       ),
     );
+
+  beforeEach(async () => {
+    cloud = await isolatedCloud();
+    before = await worldUnder(cloud);
+    expect(await before.reconcile(at(-400))).toEqual({ status: 'baseline' });
+    tenantId = (await before.registerTenant(at(-400))).id;
+    await seed(tenantId);
     next = await worldUnder(cloud, shortened);
   });
   afterEach(() => cloud.destroy());
@@ -63,8 +66,12 @@ describe('a reconciliation resumed', () => {
     expect(failed).toBeGreaterThan(0);
     // The failed run released its job with nothing of the failed step counted.
     const left = await next.state().job(next.version);
+    expect(left).toBeDefined();
     expect(left?.leaseUntil).toBeUndefined();
     expect(countsOf(left)?.bucketsRefiled ?? 0).toBe(0);
+    // Its cursor is still at the failed step (the project's own objects done), nothing pending.
+    expect(left?.cursor).toEqual({ afterTenant: '', tenantId, step: 0 });
+    expect(left?.pending).toBeUndefined();
 
     const outcome = await next.reconcileFully(T0);
     expect(outcome).toMatchObject({ status: 'completed' });
@@ -74,48 +81,124 @@ describe('a reconciliation resumed', () => {
     });
   });
 
-  it('applies the one pending decision a job of the code before this one left, then goes on', async () => {
-    // The code before this one opened the job, decided one bucket, saved it with its count, and
-    // stopped before writing it (its write-ahead list one decision, not a list).
+  it('applies the one pending decision a job of the code before this one left, then goes on past it', async () => {
+    // The code before this one opened the job, decided the tenant's buckets (one page), saved the
+    // decision with its counts and the cursor past it, and stopped before writing them (its
+    // write-ahead list one decision, not a list).
     expect(await next.reconcile(T0, { remainingMs: () => 0, reserveMs: 1 })).toMatchObject({
       status: 'continue',
     });
     const job = (await next.state().job(next.version)) as ReconciliationJob;
-    // The newest day's: the new rule makes none of its records due at once (nothing else to count).
-    const [bucket] = (await recordsListing(cloud))
-      .filter((item) => item.tenantId === tenantId && item.bucketCategory === CATEGORY)
-      .sort((a, b) => String(b.day).localeCompare(String(a.day))) as unknown as Array<{
-      day: string;
-      module: string;
-    }>;
-    if (!bucket) throw new Error('no bucket was stored');
-    const window = next.policy.dayDueWindow(CATEGORY, bucket.day, next.policy.stateOf(undefined));
-    const due = (window as { from: Date }).from.toISOString();
+    const stored = (await recordsListing(cloud)).filter(
+      (item) => item.tenantId === tenantId && item.bucketCategory === CATEGORY,
+    ) as unknown as Array<{ day: string; module: string }>;
+    expect(stored).toHaveLength(AGES.length);
     const single = {
       kind: 'buckets',
-      puts: [{ tenantId, day: bucket.day, category: CATEGORY, module: bucket.module, due }],
+      puts: stored.map(({ day, module }) => {
+        const window = next.policy.dayDueWindow(CATEGORY, day, next.policy.stateOf(undefined));
+        return {
+          tenantId,
+          day,
+          category: CATEGORY,
+          module,
+          due: (window as { from: Date }).from.toISOString(),
+        };
+      }),
       removals: [],
     };
-    const one: ChangeCounts = {
-      bucketsRefiled: 1,
+    const decided: ChangeCounts = {
+      bucketsRefiled: AGES.length,
       bucketsRemoved: 0,
       bucketsCreated: 0,
-      dueAtOnce: 0,
+      dueAtOnce: OLDER_THAN_90,
       entriesRefiled: 0,
       archivesRegrouped: 0,
     };
-    const counts = { ...job.counts, [CATEGORY]: one };
-    await next.state().save({ ...job, pending: single, counts });
+    await next.state().save({
+      ...job,
+      cursor: { afterTenant: '', tenantId, step: 1 },
+      pending: single,
+      counts: { ...job.counts, [CATEGORY]: decided },
+    });
 
     const outcome = await next.reconcileFully(T0);
     expect(outcome).toMatchObject({ status: 'completed' });
     const done = (outcome as { job: ReconciliationJob }).job;
-    // Applied first: the pass found that bucket under the new rule already, so it counted it once.
+    // Applied on resume: the first pass went on past it, and the second found every bucket right.
     expect(countsOf(done)).toMatchObject({ bucketsRefiled: AGES.length, dueAtOnce: OLDER_THAN_90 });
+    expect(done.lateCounts[CATEGORY]).toMatchObject({ bucketsRefiled: 0 });
     expect(done.pending).toBeUndefined();
     const buckets = (await recordsListing(cloud)).filter(
       (item) => item.tenantId === tenantId && item.bucketCategory === CATEGORY,
     );
+    expect(buckets.map((b) => b.policyVersion)).toEqual(buckets.map(() => next.version));
+    expect(buckets.map((b) => String(b.dueSk).slice(0, 24)).sort()).toEqual(
+      single.puts.map((p) => p.due).sort(),
+    );
+  });
+
+  it('lets the batch in flight land before a run whose next decision failed ends, and resumes to the counts of a run without the failure', async () => {
+    for (let t = 0; t < 2; t++) {
+      const id = (await before.registerTenant(at(-400))).id;
+      await seed(id);
+    }
+    const clients = localClients(cloud.endpoints);
+    let bucketReads = 0;
+    let batchesInFlight = 0;
+    let inFlightAtFailure = -1;
+    let ended = false;
+    let writesAfterEnd = 0;
+    clients.dynamodb.middlewareStack.add(
+      (nextHandler) => async (args) => {
+        const input = args.input as {
+          ExpressionAttributeValues?: Record<string, unknown>;
+          RequestItems?: unknown;
+        };
+        if (input.RequestItems) {
+          // Every batch of bucket writes takes a while: the next tenant is decided meanwhile.
+          batchesInFlight += 1;
+          try {
+            await new Promise((done) => setTimeout(done, 300));
+            return await nextHandler(args);
+          } finally {
+            batchesInFlight -= 1;
+            if (ended) writesAfterEnd += 1;
+          }
+        }
+        // The second tenant's read of its buckets fails.
+        if (
+          JSON.stringify(input.ExpressionAttributeValues?.[':prefix'])?.includes(`"${CATEGORY}#"`) &&
+          ++bucketReads === 2
+        ) {
+          inFlightAtFailure = batchesInFlight;
+          throw Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' });
+        }
+        return nextHandler(args);
+      },
+      { step: 'initialize', name: 'slowWritesFailSecondTenant' },
+    );
+    await expect(next.reconcile(T0, { clients })).rejects.toThrow('injected');
+    ended = true;
+    await new Promise((done) => setTimeout(done, 700));
+    clients.dynamodb.destroy();
+    clients.s3.destroy();
+    expect(inFlightAtFailure).toBeGreaterThan(0);
+    // Nothing of the failed run was still writing once it had ended (and let its lease go).
+    expect(writesAfterEnd).toBe(0);
+    const left = await next.state().job(next.version);
+    expect(left?.leaseUntil).toBeUndefined();
+    // The first tenant's batch landed, so it left the write-ahead list; its counts stay.
+    expect(left?.pending).toBeUndefined();
+    expect(countsOf(left)).toMatchObject({ bucketsRefiled: AGES.length });
+
+    const outcome = await next.reconcileFully(T0);
+    expect(outcome).toMatchObject({ status: 'completed' });
+    const done = (outcome as { job: ReconciliationJob }).job;
+    expect(countsOf(done)).toMatchObject({ bucketsRefiled: 3 * AGES.length, dueAtOnce: 3 * OLDER_THAN_90 });
+    expect(done.lateCounts[CATEGORY]).toMatchObject({ bucketsRefiled: 0 });
+    const buckets = (await recordsListing(cloud)).filter((item) => item.bucketCategory === CATEGORY);
+    expect(buckets).toHaveLength(3 * AGES.length);
     expect(buckets.map((b) => b.policyVersion)).toEqual(buckets.map(() => next.version));
   });
 });

@@ -5,6 +5,7 @@ import formats from 'ajv-formats';
 import { load } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, POLICY, type PolicyDeclarations, policyVersionOf, type RetentionRule } from '#policy/index';
+import type { DueEntry } from '#store/due-index';
 import type { ChangeCounts, ReconciliationJob } from '#store/policy-state';
 import type { SweepRun } from '#store/sweeps';
 import { bucketListing, loadHttpFunctions, OPERATOR_KEY } from '#test/functions';
@@ -275,6 +276,43 @@ describe('a changed policy governs the data already stored', () => {
       expect([days, overdue.length, early.length]).toEqual([days, 0, 0]);
     }
     expect(await archived()).toEqual([]);
+  });
+
+  it('catches in the second pass a bucket a sweep of the old code filed back under the old rule after the first pass', async () => {
+    const { now, tenant } = await seeded((t) => history('admin.action', t, [10, 120]));
+    const next = await worldUnder(cloud, withRule('admin-action-log', { kind: 'fixed', days: 90 }));
+    expect(await next.reconcile(now, { lateWriterMs: 60_000 })).toMatchObject({
+      status: 'waiting',
+      job: { pass: 1 },
+    });
+    // The newer day's bucket, brought under the new rule by the first pass; a sweep of the old code
+    // (which re-files a bucket while its day's records may still arrive) files it under the old
+    // rule's deadline again, and leaves the version the first pass stamped on it.
+    const [bucket] = (await bucketsOf(tenant.id, 'admin-action-log')).sort((a, b) =>
+      String(b.day).localeCompare(String(a.day)),
+    ) as unknown as DueEntry[];
+    if (!bucket?.day) throw new Error('no bucket was stored');
+    expect((bucket as unknown as { policyVersion: string }).policyVersion).toBe(next.version);
+    const dueUnder = (world: World) =>
+      (
+        world.policy.dayDueWindow(
+          'admin-action-log',
+          bucket.day as string,
+          world.policy.stateOf(undefined),
+        ) as {
+          from: Date;
+        }
+      ).from;
+    expect(dueUnder(current).getTime()).toBeGreaterThan(dueUnder(next).getTime());
+    expect(await current.dueIndex().refile(bucket, dueUnder(current))).toBe(true);
+
+    const second = await next.reconcile(plus(now, 0, 1.1), { lateWriterMs: 60_000 });
+    expect(second).toMatchObject({ status: 'completed', job: { pass: 2 } });
+    expect((second as { job: ReconciliationJob }).job.lateCounts['admin-action-log']).toMatchObject({
+      bucketsRefiled: 1,
+    });
+    const after = (await bucketsOf(tenant.id, 'admin-action-log')).find((b) => b.sk === bucket.sk);
+    expect(after?.dueSk).toMatch(new RegExp(`^${dueUnder(next).toISOString()}#`));
   });
 
   it('catches in a second pass what captures still running the old code wrote during the deploy', async () => {

@@ -52,8 +52,8 @@ describe('the packaged CloudFormation template', () => {
     const functions = Object.fromEntries(
       ofType('AWS::Lambda::Function').map(([id, fn]) => [id, fn.Properties]),
     ) as Record<string, { Timeout: number; Environment?: { Variables?: Record<string, string> } }>;
-    const terminate = Object.values(functions).find((fn) => fn.Environment?.Variables?.LATE_WRITER_SECONDS);
-    const late = Number(terminate?.Environment?.Variables?.LATE_WRITER_SECONDS);
+    const lateOf = (id: string) => Number(functions[id]?.Environment?.Variables?.LATE_WRITER_SECONDS);
+    const late = lateOf('TerminateAccountLambdaFunction');
     // Every function whose role may write the records table, but the two that remove data for good
     // (termination itself, and the sweep, which never writes a tenant's data back).
     const writes = /dynamodb:(PutItem|UpdateItem|BatchWriteItem)/;
@@ -84,6 +84,11 @@ describe('the packaged CloudFormation template', () => {
       'SourcesApiLambdaFunction',
     ]);
     for (const id of writers) expect(late, id).toBeGreaterThanOrEqual(functions[id]?.Timeout as number);
+    // The reconciliation's second pass outwaits the same writers, termination, and a sweep of the
+    // old code (which re-files buckets under the old rule).
+    const reconciliation = lateOf('SweepExpiredLambdaFunction');
+    for (const id of [...writers, 'TerminateAccountLambdaFunction', 'SweepExpiredLambdaFunction'])
+      expect(reconciliation, id).toBeGreaterThanOrEqual(functions[id]?.Timeout as number);
   });
 
   it('gives each function a role of its own', () => {
