@@ -148,35 +148,13 @@ describe("the reconciliation's write-ahead list", () => {
     const writes = new PendingWrites(newJob(), stores);
     const put = (day: string, due: string): BucketWrite => ({ tenantId: 't1', day, category: CATEGORY, due });
     const key = (day: string) => dayBucketKey('t1', CATEGORY, day);
-    expect(
-      await writes.gather({
-        kind: 'buckets',
-        puts: [put('2031-01-01', '2031-03-01T00:00:00.000Z')],
-        removals: [],
-      }),
-    ).toBe(true);
+    const gather = (puts: BucketWrite[], removals: ItemKey[] = []) =>
+      writes.gather({ kind: 'buckets', puts, removals });
+    expect(await gather([put('2031-01-01', '2031-03-01T00:00:00.000Z')])).toBe(true);
     // Gathered behind the batch in flight: a re-filed bucket, then removed and another re-filed.
-    expect(
-      await writes.gather({
-        kind: 'buckets',
-        puts: [put('2031-01-02', '2031-03-02T00:00:00.000Z')],
-        removals: [],
-      }),
-    ).toBe(false);
-    expect(
-      await writes.gather({
-        kind: 'buckets',
-        puts: [put('2031-01-03', '2031-03-03T00:00:00.000Z')],
-        removals: [key('2031-01-02')],
-      }),
-    ).toBe(false);
-    expect(
-      await writes.gather({
-        kind: 'buckets',
-        puts: [put('2031-01-03', '2031-03-09T00:00:00.000Z')],
-        removals: [],
-      }),
-    ).toBe(false);
+    expect(await gather([put('2031-01-02', '2031-03-02T00:00:00.000Z')])).toBe(false);
+    expect(await gather([put('2031-01-03', '2031-03-03T00:00:00.000Z')], [key('2031-01-02')])).toBe(false);
+    expect(await gather([put('2031-01-03', '2031-03-09T00:00:00.000Z')])).toBe(false);
     release();
     await writes.drain();
     expect(calls.map((c) => c.keys.length)).toEqual([1, 2]);
