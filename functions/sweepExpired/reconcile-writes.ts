@@ -9,13 +9,15 @@ import type { BucketWrite } from './reconcile-types.ts';
 // saved, a resume replays exactly what was decided and not yet confirmed. Bucket writes of
 // consecutive decisions, tenant after tenant, are merged into one batch and applied while the next
 // ones are decided: one batch in flight (first in the list) and one gathering behind it, saved
-// before it starts. A write that is not a bucket write waits for everything before it.
+// (with the batch in flight) before it starts. A write that is not a bucket write waits for everything before it.
 
 /**
  * The most bucket writes one batch gathers (two full BatchWriteItem rounds of 4 × 25). A decision
- * that would take the gathering batch past it waits for the batch in flight and starts a batch of
- * its own; a decision holds at most a page (200), so a batch holds at most this many writes, or one
- * decision's, and the job item at most two batches (some 60 KB, far below DynamoDB's 400 KB).
+ * that would take the gathering batch past it starts the next batch instead. A decision holds at
+ * most a page (200 buckets; create-marker-buckets, all of a tenant's deletion days at once), so a
+ * batch holds at most this many writes or one decision's, and the job item at most the batch in
+ * flight, the gathered one and the decision after it (some 600 writes, about 90 KB, far below
+ * DynamoDB's 400 KB).
  */
 const GATHER_WRITES = 200;
 
@@ -30,9 +32,10 @@ const keyOf = ({ pk, sk }: ItemKey) => `${pk}\n${sk}`;
 const putKey = (w: BucketWrite) => keyOf(dayBucketKey(w.tenantId, w.category, w.day));
 
 /**
- * Adds a later decision's bucket writes to a batch. A bucket both decide (a termination between
- * them can make a later step create one an earlier step re-filed) keeps the later decision's write
- * only: a BatchWriteItem refuses a key twice, and the batch's puts go before its removals.
+ * Adds a later decision's bucket writes to a batch. No two steps are known to write one bucket (a
+ * refile touches buckets that exist, a create only days that have none), but should they, the
+ * bucket keeps the later decision's write only: a BatchWriteItem refuses a key twice (a batch
+ * replayed from the job would then fail on every run), and the batch's puts go before its removals.
  */
 function merge(into: BucketsPending, later: BucketsPending): void {
   const keys = new Set([...later.puts.map(putKey), ...later.removals.map(keyOf)]);
@@ -55,13 +58,14 @@ export class PendingWrites {
 
   /**
    * Adds a decided bucket write to the gathering batch, and starts that batch (saved first) when
-   * nothing is being applied, or when the write would take it past its size. Says whether the job
+   * nothing is being applied; a write that would take it past its size gathers the next batch
+   * instead, and the gathered one starts once the batch in flight has landed. Says whether the job
    * was saved.
    */
   async gather(pending: BucketsPending): Promise<boolean> {
     const list = this.#list();
     const gathering = this.#gathering();
-    if (gathering && this.#busy && size(gathering) + size(pending) > GATHER_WRITES) {
+    if (gathering && size(gathering) + size(pending) > GATHER_WRITES) {
       list.push(pending);
       await this.#launch({ keepLast: true });
       return true;

@@ -10,7 +10,7 @@ import { PendingWrites, pendingOf } from '../../../functions/sweepExpired/reconc
 // The reconciliation's write-ahead list over a store that records what it is asked: whatever the
 // decisions and however long each batch takes, every write is saved in the job before it is
 // applied, no batch names a bucket twice or holds more than 200 writes, the job never holds more
-// than two batches, and the buckets end as the decisions, taken one after another, leave them.
+// than three batches' worth, and the buckets end as the decisions, taken one after another, leave them.
 
 type Buckets = Extract<Pending, { kind: 'buckets' }>;
 const CATEGORY = 'admin-action-log';
@@ -79,7 +79,7 @@ const decisions = fc.array(
         day: fc.integer({ min: 1, max: 100 }),
         due: fc.option(fc.integer({ min: 1, max: 28 }), { nil: null }),
       }),
-      { minLength: 1, maxLength: 200, selector: (w) => `${w.tenant}/${w.day}` },
+      { minLength: 1, maxLength: 200, size: 'max', selector: (w) => `${w.tenant}/${w.day}` },
     )
     .map(
       (writes): Buckets => ({
@@ -130,7 +130,8 @@ describe("the reconciliation's write-ahead list", () => {
             // Write-ahead: the job saved last before the batch started held every write of it.
             for (const key of call.keys) expect(call.lastSaved?.has(key)).toBe(true);
           }
-          for (const size of savedSizes) expect(size).toBeLessThanOrEqual(400);
+          // The batch in flight, the gathered one, and the decision that starts the next.
+          for (const size of savedSizes) expect(size).toBeLessThanOrEqual(600);
         },
       ),
       { numRuns: 60 },
@@ -162,6 +163,40 @@ describe("the reconciliation's write-ahead list", () => {
       [bucketKey('t1', '2031-01-01'), '2031-03-01T00:00:00.000Z'],
       [bucketKey('t1', '2031-01-03'), '2031-03-09T00:00:00.000Z'],
     ]);
+  });
+
+  it('starts the next batch with a decision that would take the gathered one past 200 writes, whether or not a batch is in flight', async () => {
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    const latencies: Array<Promise<void>> = [held];
+    const { stores, calls } = recordingStores(() => latencies.shift() ?? Promise.resolve());
+    const writes = new PendingWrites(newJob(), stores);
+    const days = (from: number, count: number): Buckets => ({
+      kind: 'buckets',
+      puts: Array.from({ length: count }, (_, i) => ({
+        tenantId: 't1',
+        day: `2031-01-${String(from + i).padStart(3, '0')}`,
+        category: CATEGORY,
+        due: '2031-03-01T00:00:00.000Z',
+      })),
+      removals: [],
+    });
+    expect(await writes.gather(days(1, 10))).toBe(true); // in flight, held
+    expect(await writes.gather(days(11, 150))).toBe(false); // gathered
+    // Past 200 while the batch in flight is held: saved, and waits for it to land.
+    const third = writes.gather(days(161, 150));
+    release();
+    expect(await third).toBe(true);
+    expect(calls.map((c) => c.keys.length)).toEqual([10, 150]);
+    // That batch has landed too (nothing is being applied); the third decision gathers, and 60
+    // more would take it past 200: it starts alone, and they gather the next batch.
+    await new Promise((done) => setTimeout(done, 5));
+    expect(await writes.gather(days(311, 60))).toBe(true);
+    expect(calls.map((c) => c.keys.length)).toEqual([10, 150, 150]);
+    await writes.drain();
+    expect(calls.map((c) => c.keys.length)).toEqual([10, 150, 150, 60]);
   });
 
   it('settles a batch in flight without failing: one that landed leaves the list, one refused stays to be replayed', async () => {
