@@ -41,12 +41,12 @@ export async function previewReconciliation(
   const run = async (owner: string) => {
     const tenant = owner === OPS_OWNER ? undefined : await stores.tenants.get(owner);
     if (owner !== OPS_OWNER && !tenant) return;
+    const ctx = { ...(tenant ? { tenant } : {}), cutoff };
     for (const step of stepsFor(changes, owner)) {
       const id = step[0].id;
       counts[id] ??= zero();
       let page: string | undefined;
       do {
-        const ctx = { ...(tenant ? { tenant } : {}), cutoff };
         const taken = await decideCounted(step, ctx, page, stores as ReconcileStores);
         addCounts(counts[id] as ChangeCounts, taken.counts);
         readUnits += taken.decided.readUnits;

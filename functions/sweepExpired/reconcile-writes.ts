@@ -1,4 +1,4 @@
-import { dayBucketKey, type ItemKey } from '#store/keys';
+import { dayBucketKey, keyId } from '#store/keys';
 import type { ReconciliationJob } from '#store/policy-state';
 import { apply, type Pending } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
@@ -9,7 +9,8 @@ import type { BucketWrite } from './reconcile-types.ts';
 // saved, a resume replays exactly what was decided and not yet confirmed. Bucket writes of
 // consecutive decisions, tenant after tenant, are merged into one batch and applied while the next
 // ones are decided: one batch in flight (first in the list) and one gathering behind it, saved
-// (with the batch in flight) before it starts. A write that is not a bucket write waits for everything before it.
+// (with the batch in flight) before it starts. A write that is not a bucket write waits for
+// everything before it.
 
 /**
  * The most bucket writes one batch gathers (two full BatchWriteItem rounds of 4 × 25). A decision
@@ -28,19 +29,18 @@ export const pendingOf = (job: ReconciliationJob): Pending[] =>
 type BucketsPending = Extract<Pending, { kind: 'buckets' }>;
 
 const size = (p: Pending) => (p.kind === 'buckets' ? p.puts.length + p.removals.length : 1);
-const keyOf = ({ pk, sk }: ItemKey) => `${pk}\n${sk}`;
-const putKey = (w: BucketWrite) => keyOf(dayBucketKey(w.tenantId, w.category, w.day));
+const putKey = (w: BucketWrite) => keyId(dayBucketKey(w.tenantId, w.category, w.day));
 
 /**
  * Adds a later decision's bucket writes to a batch. No two steps are known to write one bucket (a
  * refile touches buckets that exist, a create only days that have none), but should they, the
- * bucket keeps the later decision's write only: a BatchWriteItem refuses a key twice (a batch
- * replayed from the job would then fail on every run), and the batch's puts go before its removals.
+ * bucket keeps the later decision's write only: the batch's puts go before its removals, so a
+ * later put after an earlier removal would otherwise be undone.
  */
 function merge(into: BucketsPending, later: BucketsPending): void {
-  const keys = new Set([...later.puts.map(putKey), ...later.removals.map(keyOf)]);
+  const keys = new Set([...later.puts.map(putKey), ...later.removals.map(keyId)]);
   into.puts = into.puts.filter((w) => !keys.has(putKey(w))).concat(later.puts);
-  into.removals = into.removals.filter((k) => !keys.has(keyOf(k))).concat(later.removals);
+  into.removals = into.removals.filter((k) => !keys.has(keyId(k))).concat(later.removals);
 }
 
 export class PendingWrites {

@@ -5,13 +5,21 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { pool } from '#shared/pool';
-import type { ItemKey } from './keys.ts';
+import { type ItemKey, keyId } from './keys.ts';
 
 // The batch APIs of DynamoDB, with the one retry loop they all need: what DynamoDB leaves
 // unprocessed is sent again with exponential backoff until nothing is left.
 
 type Item = Record<string, unknown>;
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/**
+ * The last of the items with each key, in the order of their first: a BatchWriteItem refuses a key
+ * twice, and batches in flight at once land in any order, so a key named twice is written once.
+ */
+const lastOfEachKey = <T extends Readonly<Record<string, unknown>>>(items: readonly T[]): T[] => [
+  ...new Map(items.map((item) => [keyId(item), item])).values(),
+];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number, capMs: number) => sleep(Math.min(capMs, 25 * 2 ** attempt));
@@ -47,7 +55,7 @@ export async function getItems(
   return items;
 }
 
-/** Deletes items by key, 25 per BatchWriteItem, four batches in flight; deleting a missing key is a no-op. */
+/** Deletes items by key (each once), 25 per BatchWriteItem, four batches in flight; deleting a missing key is a no-op. */
 export function deleteKeys(
   db: DynamoDBDocumentClient,
   table: string,
@@ -56,16 +64,16 @@ export function deleteKeys(
   return writeAll(
     db,
     table,
-    keys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })),
+    lastOfEachKey(keys).map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })),
   );
 }
 
-/** Writes whole items (overwriting), 25 per BatchWriteItem, four batches in flight. */
+/** Writes whole items (overwriting; of items with one key, the last), 25 per BatchWriteItem, four batches in flight. */
 export function putItems(db: DynamoDBDocumentClient, table: string, items: readonly Item[]): Promise<void> {
   return writeAll(
     db,
     table,
-    items.map((Item) => ({ PutRequest: { Item } })),
+    lastOfEachKey(items).map((Item) => ({ PutRequest: { Item } })),
   );
 }
 

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 // category); only the stores turn them into keys with these functions.
 
 export type ItemKey = { pk: string; sk: string };
+/** An item's key as one string (to tell items apart in a Set or Map). */
+export const keyId = (item: Readonly<Record<string, unknown>>) => `${String(item.pk)}\n${String(item.sk)}`;
 
 /** Partitions per tenant for records, and per tenant-day in the day index: 8 × 1,000 WCU/s each. */
 export const RECORD_SHARDS = 8;

@@ -41,11 +41,6 @@ const decode = (page: string | undefined) =>
   page ? (JSON.parse(page) as Record<string, unknown>) : undefined;
 const units = (out: QueryCommandOutput) => out.ConsumedCapacity?.CapacityUnits ?? 0;
 
-/** The last of the items with each key, in the order of their first. */
-const lastOfEachKey = <T extends Record<string, unknown>>(items: readonly T[]): T[] => [
-  ...new Map(items.map((item) => [`${String(item.pk)}\n${String(item.sk)}`, item])).values(),
-];
-
 /**
  * What the reconciliation reads and writes on the records table, always by key: a tenant's day
  * buckets of one category (a key prefix of its day registry), its day markers, whether a day holds
@@ -169,16 +164,16 @@ export class DynamoReconcileIndex {
     return { count, readUnits };
   }
 
-  /**
-   * Writes buckets whole (filed under their due date, or unfiled), then removes others. A key named
-   * twice is written once (the last put of it; BatchWriteItem refuses a key twice in one call).
-   */
+  /** Writes buckets whole (filed under their due date, or unfiled), then removes others. */
   async writeBuckets(puts: readonly DayBucket[], removals: readonly ItemKey[]): Promise<void> {
-    const items = puts.map((bucket) =>
-      bucketItem(bucket, dayBucketKey(bucket.tenantId, String(bucket.category), bucket.day)),
+    await putItems(
+      this.db,
+      this.table,
+      puts.map((bucket) =>
+        bucketItem(bucket, dayBucketKey(bucket.tenantId, String(bucket.category), bucket.day)),
+      ),
     );
-    await putItems(this.db, this.table, lastOfEachKey(items));
-    await deleteKeys(this.db, this.table, lastOfEachKey(removals));
+    await deleteKeys(this.db, this.table, removals);
   }
 
   /**
