@@ -4,7 +4,7 @@ import {
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { pool } from '#shared/pool';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { type ItemKey, keyId } from './keys.ts';
 
 // The batch APIs of DynamoDB, with the one retry loop they all need: what DynamoDB leaves
@@ -20,6 +20,13 @@ type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][
 const lastOfEachKey = <T extends Readonly<Record<string, unknown>>>(items: readonly T[]): T[] => [
   ...new Map(items.map((item) => [keyId(item), item])).values(),
 ];
+
+/**
+ * Four BatchWriteItem calls in flight. Each batch write call takes its own slots unless it is
+ * given some: calls given the same slots share those four, so writes applied one after another
+ * without waiting keep all four busy instead of each ending on a part-filled round.
+ */
+export const writeSlots = (): LimitFunction => pLimit(4);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number, capMs: number) => sleep(Math.min(capMs, 25 * 2 ** attempt));
@@ -60,33 +67,61 @@ export function deleteKeys(
   db: DynamoDBDocumentClient,
   table: string,
   keys: readonly ItemKey[],
+  slots?: LimitFunction,
 ): Promise<void> {
   return writeAll(
     db,
     table,
     lastOfEachKey(keys).map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })),
+    slots,
   );
 }
 
 /** Writes whole items (overwriting; of items with one key, the last), 25 per BatchWriteItem, four batches in flight. */
-export function putItems(db: DynamoDBDocumentClient, table: string, items: readonly Item[]): Promise<void> {
+export function putItems(
+  db: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Item[],
+  slots?: LimitFunction,
+): Promise<void> {
   return writeAll(
     db,
     table,
     lastOfEachKey(items).map((Item) => ({ PutRequest: { Item } })),
+    slots,
   );
 }
 
-async function writeAll(db: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<void> {
-  const batches: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
-  // Each worker takes the next batch as soon as its own is done (no lockstep groups).
-  await pool(batches.length, 4, async (i) => {
-    let batch = batches[i] as WriteRequest[];
-    for (let attempt = 0; batch.length > 0; attempt++) {
-      if (attempt > 0) await backoff(attempt, 2000);
-      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
-      batch = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
-    }
-  });
+/**
+ * Sends the requests 25 per BatchWriteItem through the slots, each batch taking the next free one
+ * (no lockstep groups). After a failure no batch of this call starts, and the call ends only once
+ * its batches already sent have answered: nothing it sent goes on landing after it failed.
+ */
+async function writeAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  requests: WriteRequest[],
+  slots: LimitFunction = writeSlots(),
+): Promise<void> {
+  let failed = false;
+  const sends: Array<Promise<void>> = [];
+  for (let i = 0; i < requests.length; i += 25) {
+    let batch = requests.slice(i, i + 25);
+    sends.push(
+      slots(async () => {
+        for (let attempt = 0; batch.length > 0 && !failed; attempt++) {
+          if (attempt > 0) await backoff(attempt, 2000);
+          try {
+            const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+            batch = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
+      }),
+    );
+  }
+  const failure = (await Promise.allSettled(sends)).find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }

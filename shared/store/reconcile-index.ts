@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { deleteKeys, getItems, putItems } from './batch.ts';
+import { deleteKeys, getItems, putItems, writeSlots } from './batch.ts';
 import { DAY_INDEX } from './indexes.ts';
 import {
   DAY_MARKER_RANGE,
@@ -48,25 +48,31 @@ const units = (out: QueryCommandOutput) => out.ConsumedCapacity?.CapacityUnits ?
  * (objects, holds). Nothing here is a Scan.
  */
 export class DynamoReconcileIndex {
+  /** Every bucket write of this index shares four BatchWriteItem calls in flight. */
+  readonly #slots = writeSlots();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /** One page of a tenant's day buckets of `category`. */
+  /** One page of a tenant's day buckets of `category` (only what deciding their deadline reads). */
   async buckets(tenantId: string, category: string, page?: string, limit = 200): Promise<Page<StoredBucket>> {
+    const pk = daysRegistryPartition(tenantId);
     const out = await this.#query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': daysRegistryPartition(tenantId), ':prefix': `${category}#` },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': `${category}#` },
+      ProjectionExpression: 'sk, #day, #module, dueSk, terminatedAt, policyVersion',
+      ExpressionAttributeNames: { '#day': 'day', '#module': 'module' },
       ConsistentRead: true,
       Limit: limit,
       ExclusiveStartKey: decode(page),
     });
     const items = (out.Items ?? []).map((item) => ({
-      pk: String(item.pk),
+      pk,
       sk: String(item.sk),
       day: String(item.day),
-      category: String(item.bucketCategory),
+      category,
       ...(typeof item.module === 'string' ? { module: item.module } : {}),
       ...(typeof item.dueSk === 'string' ? { due: dueDeadline(item.dueSk).toISOString() } : {}),
       ...(typeof item.terminatedAt === 'string' ? { terminatedAt: item.terminatedAt } : {}),
@@ -164,7 +170,10 @@ export class DynamoReconcileIndex {
     return { count, readUnits };
   }
 
-  /** Writes buckets whole (filed under their due date, or unfiled), then removes others. */
+  /**
+   * Writes buckets whole (filed under their due date, or unfiled), then removes others. Calls
+   * running at once share the index's four BatchWriteItem calls in flight, in the order they came.
+   */
   async writeBuckets(puts: readonly DayBucket[], removals: readonly ItemKey[]): Promise<void> {
     await putItems(
       this.db,
@@ -172,8 +181,9 @@ export class DynamoReconcileIndex {
       puts.map((bucket) =>
         bucketItem(bucket, dayBucketKey(bucket.tenantId, String(bucket.category), bucket.day)),
       ),
+      this.#slots,
     );
-    await deleteKeys(this.db, this.table, removals);
+    await deleteKeys(this.db, this.table, removals, this.#slots);
   }
 
   /**
