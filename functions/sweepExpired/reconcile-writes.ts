@@ -7,20 +7,28 @@ import type { BucketWrite } from './reconcile-types.ts';
 // The job's write-ahead list. Every decided write is in `job.pending` from the moment it is decided
 // (with the counts and cursor that follow from it) until it is confirmed, so whenever the job is
 // saved, a resume replays exactly what was decided and not yet confirmed. Bucket writes of
-// consecutive decisions, tenant after tenant, are merged into one batch and applied while the next
-// ones are decided: one batch in flight (first in the list) and one gathering behind it, saved
-// (with the batch in flight) before it starts. A write that is not a bucket write waits for
-// everything before it.
+// consecutive decisions, tenant after tenant, are merged into batches, and each batch is saved and
+// started while the batches before it are still landing, so the store's four BatchWriteItem calls
+// in flight stay busy while the next decisions are read. A batch waits for any batch in flight
+// that names one of its buckets (the later write lands last). A write that is not a bucket write
+// waits for everything before it.
 
 /**
  * The most bucket writes one batch gathers (two full BatchWriteItem rounds of 4 × 25). A decision
  * that would take the gathering batch past it starts the next batch instead. A decision holds at
  * most a page (200 buckets; create-marker-buckets, all of a tenant's deletion days at once), so a
- * batch holds at most this many writes or one decision's, and the job item at most the batch in
- * flight, the gathered one and the decision after it (some 600 writes, about 90 KB, far below
- * DynamoDB's 400 KB).
+ * batch holds at most this many writes or one decision's.
  */
 const GATHER_WRITES = 200;
+
+/**
+ * The gathered batch starts once fewer writes than this are in flight: enough queued (a batch is
+ * counted until all of it has landed, though most of it may have) for the four BatchWriteItem
+ * calls to stay busy while the job is saved and the next decision read. So a saved job holds fewer
+ * than this many writes in flight and the gathered batch: under 600 writes, about 90 KB as JSON
+ * and a few KB as the policy state keeps it (deflated), far below DynamoDB's 400 KB.
+ */
+const IN_FLIGHT_WRITES = 400;
 
 /** A job's pending writes as stored: one (as runs before merging kept them) or several. */
 export const pendingOf = (job: ReconciliationJob): Pending[] =>
@@ -43,13 +51,21 @@ function merge(into: BucketsPending, later: BucketsPending): void {
   into.removals = into.removals.filter((k) => !keys.has(keyId(k))).concat(later.removals);
 }
 
+/** A batch being applied: the job's pending writes it is, and whether it has landed. */
+interface Flight {
+  entries: Pending[];
+  writes: number;
+  keys: Set<string>;
+  done: Promise<void>;
+  state: 'flying' | 'landed' | 'refused';
+}
+
+const keysOf = (p: Pending) =>
+  p.kind === 'buckets' ? [...p.puts.map(putKey), ...p.removals.map(keyId)] : [];
+
 export class PendingWrites {
-  /** The batch being applied (the first of the job's pending writes until it has landed). */
-  #flight: Promise<void> | undefined;
-  /** How many of the job's pending writes, from the first, that batch is. */
-  #flying = 0;
-  /** Whether the batch in flight is still being applied. */
-  #busy = false;
+  /** The batches started and not yet dropped from the job's pending writes, in the order started. */
+  #flights: Flight[] = [];
 
   constructor(
     private readonly job: ReconciliationJob,
@@ -57,24 +73,19 @@ export class PendingWrites {
   ) {}
 
   /**
-   * Adds a decided bucket write to the gathering batch, and starts that batch (saved first) when
-   * nothing is being applied; a write that would take it past its size gathers the next batch
-   * instead, and the gathered one starts once the batch in flight has landed. Says whether the job
-   * was saved.
+   * Adds a decided bucket write to the gathering batch (a write that would take it past its size
+   * starts that batch, and gathers the next), and starts the gathered batch (saved first) while
+   * fewer than `IN_FLIGHT_WRITES` writes are in flight. Says whether the job was saved.
    */
   async gather(pending: BucketsPending): Promise<boolean> {
-    const list = this.#list();
+    let saved = false;
+    const full = this.#gathering();
+    if (full && size(full) + size(pending) > GATHER_WRITES) saved = await this.#launch();
     const gathering = this.#gathering();
-    if (gathering && size(gathering) + size(pending) > GATHER_WRITES) {
-      list.push(pending);
-      await this.#launch({ keepLast: true });
-      return true;
-    }
     if (gathering?.kind === 'buckets') merge(gathering, pending);
-    else list.push(pending);
-    if (this.#busy) return false;
-    await this.#launch({ keepLast: false });
-    return true;
+    else this.#list().push(pending);
+    if (this.#inFlight() < IN_FLIGHT_WRITES) saved = (await this.#launch()) || saved;
+    return saved;
   }
 
   /** Saves a decided write with everything gathered before it, and applies them all now. */
@@ -85,20 +96,18 @@ export class PendingWrites {
 
   /** Applies everything decided so far (saved first) and waits until it is confirmed. */
   async drain(): Promise<void> {
-    await this.#launch({ keepLast: false });
-    await this.#landed();
+    await this.#launch();
+    for (const flight of this.#flights) await flight.done;
+    this.#reap();
   }
 
   /**
-   * Waits for the batch in flight without failing (for a walk that failed itself): landed, it
-   * leaves the pending writes; refused, it stays in them for the next run to replay.
+   * Waits for every batch in flight without failing (for a walk that failed itself): those that
+   * landed leave the pending writes; one refused stays in them for the next run to replay.
    */
   async settle(): Promise<void> {
-    try {
-      await this.#landed();
-    } catch {
-      // Stays pending; the walk's own failure is the one reported.
-    }
+    await Promise.allSettled(this.#flights.map((f) => f.done));
+    this.#reap();
   }
 
   #list(): Pending[] {
@@ -107,44 +116,65 @@ export class PendingWrites {
     return list;
   }
 
-  /** The batch gathering behind the one in flight, if any. */
+  /** The batch gathering behind those in flight, if any. */
   #gathering(): Pending | undefined {
     const list = pendingOf(this.job);
-    return list.length > this.#flying ? list.at(-1) : undefined;
+    const flying = this.#flights.reduce((n, f) => n + f.entries.length, 0);
+    return list.length > flying ? list.at(-1) : undefined;
+  }
+
+  #inFlight(): number {
+    return this.#flights.reduce((n, f) => n + (f.state === 'flying' ? f.writes : 0), 0);
   }
 
   /**
-   * Saves the job with its pending writes (the batch in flight among them: applying it again
-   * changes nothing), waits for that batch, then starts the gathered ones — all but the last
-   * decision when `keepLast`, which gathers the next batch.
+   * Starts the gathered writes once fewer than `IN_FLIGHT_WRITES` are in flight, no batch in flight
+   * names one of their buckets, and (for a write that is not a bucket write) nothing is in flight;
+   * the job is saved with them first (and with the batches in flight: applying those again changes
+   * nothing). Says whether it saved.
    */
-  async #launch({ keepLast }: { keepLast: boolean }): Promise<void> {
-    if (!this.#gathering()) return this.#landed();
+  async #launch(): Promise<boolean> {
+    this.#reap();
+    if (!this.#gathering()) return false;
+    const flying = this.#flights.reduce((n, f) => n + f.entries.length, 0);
+    const entries = this.#list().slice(flying);
+    const keys = new Set(entries.flatMap(keysOf));
+    const inOrder = entries.some((p) => p.kind !== 'buckets');
+    for (const flight of this.#flights)
+      if (inOrder || this.#inFlight() >= IN_FLIGHT_WRITES || [...flight.keys].some((k) => keys.has(k)))
+        await flight.done;
+    this.#reap();
     await this.stores.state.save(this.job);
-    await this.#landed();
-    const list = this.#list();
-    const batch = keepLast ? list.slice(0, -1) : [...list];
-    if (batch.length === 0) return;
-    this.#flying = batch.length;
-    this.#busy = true;
-    this.#flight = (async () => {
+    const flight: Flight = {
+      entries,
+      writes: entries.reduce((n, p) => n + size(p), 0),
+      keys,
+      state: 'flying',
+      done: Promise.resolve(),
+    };
+    flight.done = (async () => {
       try {
-        for (const pending of batch) await apply(pending, this.stores);
-      } finally {
-        this.#busy = false;
+        for (const pending of entries) await apply(pending, this.stores);
+        flight.state = 'landed';
+      } catch (error) {
+        flight.state = 'refused';
+        throw error;
       }
     })();
-    // Awaited by #landed; this only keeps a failure from being reported as unhandled meanwhile.
-    this.#flight.catch(() => undefined);
+    // Awaited by drain, settle or a later launch; this only keeps a failure from being reported
+    // as unhandled meanwhile.
+    flight.done.catch(() => undefined);
+    this.#flights.push(flight);
+    return true;
   }
 
-  /** Waits for the batch in flight and drops it from the job's pending writes. */
-  async #landed(): Promise<void> {
-    if (this.#flight) {
-      await this.#flight;
-      this.#flight = undefined;
-      this.#list().splice(0, this.#flying);
-      this.#flying = 0;
+  /** Drops the batches that have landed from the job's pending writes. */
+  #reap(): void {
+    const landed = this.#flights.filter((f) => f.state === 'landed');
+    if (landed.length > 0) {
+      const gone = new Set(landed.flatMap((f) => f.entries));
+      this.job.pending = pendingOf(this.job).filter((p) => !gone.has(p));
+      this.#flights = this.#flights.filter((f) => f.state !== 'landed');
     }
     if (pendingOf(this.job).length === 0) delete this.job.pending;
   }

@@ -9,8 +9,9 @@ import { PendingWrites, pendingOf } from '../../../functions/sweepExpired/reconc
 
 // The reconciliation's write-ahead list over a store that records what it is asked: whatever the
 // decisions and however long each batch takes, every write is saved in the job before it is
-// applied, no batch names a bucket twice or holds more than 200 writes, the job never holds more
-// than three batches' worth, and the buckets end as the decisions, taken one after another, leave them.
+// applied, no batch names a bucket twice or holds more than 200 writes, no two batches in flight at
+// once name one bucket, the job never holds 600 writes, and the buckets end as the decisions, taken
+// one after another, leave them.
 
 type Buckets = Extract<Pending, { kind: 'buckets' }>;
 const CATEGORY = 'admin-action-log';
@@ -40,6 +41,9 @@ function recordingStores(latency: () => Promise<void>, refuse = () => false) {
   /** How many writes each saved job held (a bucket in two of its batches counts twice). */
   const savedSizes: number[] = [];
   const calls: Array<{ keys: string[]; lastSaved: Map<string, string | null> | undefined }> = [];
+  /** The keys of the batches being applied, and every key a batch named while another named it too. */
+  const applying = new Set<string[]>();
+  const overlaps: string[] = [];
   const written = (list: Pending[]) => {
     const writes = new Map<string, string | null>();
     for (const p of list as Buckets[]) {
@@ -60,14 +64,20 @@ function recordingStores(latency: () => Promise<void>, refuse = () => false) {
       writeBuckets: async (puts: readonly DayBucket[], removals: readonly ItemKey[]) => {
         const keys = [...puts.map((b) => bucketKey(b.tenantId, b.day)), ...removals.map(keyOf)];
         calls.push({ keys, lastSaved: saved.at(-1) });
-        await latency();
+        for (const other of applying) overlaps.push(...other.filter((k) => keys.includes(k)));
+        applying.add(keys);
+        try {
+          await latency();
+        } finally {
+          applying.delete(keys);
+        }
         if (refuse()) throw new Error('refused (injected)');
         for (const b of puts) buckets.set(bucketKey(b.tenantId, b.day), b.due?.toISOString() ?? 'unfiled');
         for (const k of removals) buckets.delete(keyOf(k));
       },
     },
   } as unknown as ReconcileStores;
-  return { stores, buckets, saved, savedSizes, calls, written };
+  return { stores, buckets, saved, savedSizes, calls, overlaps, written };
 }
 
 /** Decisions over 3 tenants × 100 days: each a set of distinct buckets, put (with a due date) or removed. */
@@ -102,6 +112,53 @@ const decisions = fc.array(
   { minLength: 1, maxLength: 12 },
 );
 
+const put = (day: string, due: string): BucketWrite => ({ tenantId: 't1', day, category: CATEGORY, due });
+const days = (from: number, count: number): Buckets => ({
+  kind: 'buckets',
+  puts: Array.from({ length: count }, (_, i) =>
+    put(`2031-01-${String(from + i).padStart(3, '0')}`, '2031-03-01T00:00:00.000Z'),
+  ),
+  removals: [],
+});
+
+/** Each store call waits until the test releases it, by the order the calls came in. */
+function heldCalls() {
+  const gates: Array<() => void> = [];
+  const released = new Set<number>();
+  let all = false;
+  return {
+    latency: () =>
+      new Promise<void>((done) => {
+        const i = gates.push(done) - 1;
+        if (all || released.has(i)) done();
+      }),
+    release: (i: number) => {
+      released.add(i);
+      gates[i]?.();
+    },
+    releaseAll: () => {
+      all = true;
+      for (const done of gates) done();
+    },
+  };
+}
+
+/** A promise, and whether it has settled yet. */
+function settledFlag<T>(promise: Promise<T>) {
+  const flag = { promise, settled: false };
+  promise.then(
+    () => {
+      flag.settled = true;
+    },
+    () => {
+      flag.settled = true;
+    },
+  );
+  return flag;
+}
+
+const ticks = () => new Promise((done) => setTimeout(done, 5));
+
 describe("the reconciliation's write-ahead list", () => {
   it('saves every write before applying it, never names a bucket twice in a batch, bounds batches and the job, and ends as the decisions in order', async () => {
     await fc.assert(
@@ -111,7 +168,7 @@ describe("the reconciliation's write-ahead list", () => {
         async (list, waits) => {
           let i = 0;
           const latency = () => new Promise<void>((done) => setTimeout(done, waits[i++ % waits.length]));
-          const { stores, buckets, savedSizes, calls, written } = recordingStores(latency);
+          const { stores, buckets, savedSizes, calls, overlaps, written } = recordingStores(latency);
           const job = newJob();
           const writes = new PendingWrites(job, stores);
           const expected = new Map<string, string>();
@@ -130,8 +187,9 @@ describe("the reconciliation's write-ahead list", () => {
             // Write-ahead: the job saved last before the batch started held every write of it.
             for (const key of call.keys) expect(call.lastSaved?.has(key)).toBe(true);
           }
-          // The batch in flight, the gathered one, and the decision that starts the next.
-          for (const size of savedSizes) expect(size).toBeLessThanOrEqual(600);
+          expect(overlaps).toEqual([]);
+          // Fewer than 400 writes in flight, and the gathered batch (at most 200).
+          for (const size of savedSizes) expect(size).toBeLessThan(600);
         },
       ),
       { numRuns: 60 },
@@ -139,64 +197,71 @@ describe("the reconciliation's write-ahead list", () => {
   });
 
   it('keeps the later of two merged writes of one bucket', async () => {
-    let release = () => {};
-    const held = new Promise<void>((done) => {
-      release = done;
-    });
-    // The first batch is held until the test lets it land; the others land at once.
-    const latencies = [held];
-    const { stores, buckets, calls } = recordingStores(() => latencies.shift() ?? Promise.resolve());
+    const gates = heldCalls();
+    const { stores, buckets, calls } = recordingStores(gates.latency);
     const writes = new PendingWrites(newJob(), stores);
-    const put = (day: string, due: string): BucketWrite => ({ tenantId: 't1', day, category: CATEGORY, due });
     const key = (day: string) => dayBucketKey('t1', CATEGORY, day);
     const gather = (puts: BucketWrite[], removals: ItemKey[] = []) =>
       writes.gather({ kind: 'buckets', puts, removals });
-    expect(await gather([put('2031-01-01', '2031-03-01T00:00:00.000Z')])).toBe(true);
-    // Gathered behind the batch in flight: a re-filed bucket, then removed and another re-filed.
-    expect(await gather([put('2031-01-02', '2031-03-02T00:00:00.000Z')])).toBe(false);
-    expect(await gather([put('2031-01-03', '2031-03-03T00:00:00.000Z')], [key('2031-01-02')])).toBe(false);
-    expect(await gather([put('2031-01-03', '2031-03-09T00:00:00.000Z')])).toBe(false);
-    release();
+    // 400 writes in flight, held: what follows gathers behind them.
+    expect(await gather(days(101, 200).puts)).toBe(true);
+    expect(await gather(days(301, 200).puts)).toBe(true);
+    // Gathered: a re-filed bucket, then removed and another re-filed, then that one re-filed again.
+    expect(await gather([put('2031-01-002', '2031-03-02T00:00:00.000Z')])).toBe(false);
+    expect(await gather([put('2031-01-003', '2031-03-03T00:00:00.000Z')], [key('2031-01-002')])).toBe(false);
+    expect(await gather([put('2031-01-003', '2031-03-09T00:00:00.000Z')])).toBe(false);
+    gates.releaseAll();
     await writes.drain();
-    expect(calls.map((c) => c.keys.length)).toEqual([1, 2]);
-    expect([...buckets].sort()).toEqual([
-      [bucketKey('t1', '2031-01-01'), '2031-03-01T00:00:00.000Z'],
-      [bucketKey('t1', '2031-01-03'), '2031-03-09T00:00:00.000Z'],
-    ]);
+    expect(calls.map((c) => c.keys.length)).toEqual([200, 200, 2]);
+    expect(buckets.get(bucketKey('t1', '2031-01-003'))).toBe('2031-03-09T00:00:00.000Z');
+    expect(buckets.has(bucketKey('t1', '2031-01-002'))).toBe(false);
+    expect(buckets.size).toBe(401);
   });
 
-  it('starts the next batch with a decision that would take the gathered one past 200 writes, whether or not a batch is in flight', async () => {
-    let release = () => {};
-    const held = new Promise<void>((done) => {
-      release = done;
-    });
-    const latencies: Array<Promise<void>> = [held];
-    const { stores, calls } = recordingStores(() => latencies.shift() ?? Promise.resolve());
+  it('starts a batch beside those in flight while fewer than 400 writes are, and waits below that once they are', async () => {
+    const gates = heldCalls();
+    const { stores, calls } = recordingStores(gates.latency);
     const writes = new PendingWrites(newJob(), stores);
-    const days = (from: number, count: number): Buckets => ({
-      kind: 'buckets',
-      puts: Array.from({ length: count }, (_, i) => ({
-        tenantId: 't1',
-        day: `2031-01-${String(from + i).padStart(3, '0')}`,
-        category: CATEGORY,
-        due: '2031-03-01T00:00:00.000Z',
-      })),
-      removals: [],
-    });
-    expect(await writes.gather(days(1, 10))).toBe(true); // in flight, held
-    expect(await writes.gather(days(11, 150))).toBe(false); // gathered
-    // Past 200 while the batch in flight is held: saved, and waits for it to land.
-    const third = writes.gather(days(161, 150));
-    release();
-    expect(await third).toBe(true);
-    expect(calls.map((c) => c.keys.length)).toEqual([10, 150]);
-    // That batch has landed too (nothing is being applied); the third decision gathers, and 60
-    // more would take it past 200: it starts alone, and they gather the next batch.
-    await new Promise((done) => setTimeout(done, 5));
-    expect(await writes.gather(days(311, 60))).toBe(true);
-    expect(calls.map((c) => c.keys.length)).toEqual([10, 150, 150]);
+    const sizes = () => calls.map((c) => c.keys.length);
+    expect(await writes.gather(days(1, 10))).toBe(true);
+    expect(await writes.gather(days(11, 150))).toBe(true); // 10 in flight: starts beside it
+    expect(await writes.gather(days(161, 200))).toBe(true); // 160 in flight
+    expect(await writes.gather(days(361, 50))).toBe(true); // 360 in flight
+    expect(sizes()).toEqual([10, 150, 200, 50]);
+    expect(await writes.gather(days(411, 100))).toBe(false); // 410 in flight: gathered
+    // 100 + 120 would pass 200: the gathered 100 start, once fewer than 400 writes are in flight.
+    const sixth = settledFlag(writes.gather(days(511, 120)));
+    await ticks();
+    expect(sixth.settled).toBe(false);
+    gates.release(0); // 400 in flight: still waiting
+    await ticks();
+    expect(sixth.settled).toBe(false);
+    expect(sizes()).toEqual([10, 150, 200, 50]);
+    gates.release(1); // 250 in flight: the 100 start, and with 350 in flight the 120 start too
+    expect(await sixth.promise).toBe(true);
+    expect(sizes()).toEqual([10, 150, 200, 50, 100, 120]);
+    gates.releaseAll();
     await writes.drain();
-    expect(calls.map((c) => c.keys.length)).toEqual([10, 150, 150, 60]);
+    expect(sizes()).toEqual([10, 150, 200, 50, 100, 120]);
+  });
+
+  it('starts a batch that names a bucket of one in flight only once that one has landed', async () => {
+    const gates = heldCalls();
+    const { stores, buckets, calls } = recordingStores(gates.latency);
+    const writes = new PendingWrites(newJob(), stores);
+    const gather = (due: string) =>
+      writes.gather({ kind: 'buckets', puts: [put('2031-01-001', due)], removals: [] });
+    expect(await gather('2031-03-01T00:00:00.000Z')).toBe(true);
+    const second = settledFlag(gather('2031-03-09T00:00:00.000Z'));
+    await ticks();
+    expect(second.settled).toBe(false);
+    expect(calls).toHaveLength(1);
+    gates.release(0);
+    expect(await second.promise).toBe(true);
+    expect(calls).toHaveLength(2);
+    gates.releaseAll();
+    await writes.drain();
+    expect(buckets.get(bucketKey('t1', '2031-01-001'))).toBe('2031-03-09T00:00:00.000Z');
   });
 
   it('settles a batch in flight without failing: one that landed leaves the list, one refused stays to be replayed', async () => {
