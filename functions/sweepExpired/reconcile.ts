@@ -9,7 +9,8 @@ import {
 } from '#policy/index';
 import { reconciliationReceiptKey } from '#store/keys';
 import type { ChangeCounts, PlannedChange, ReconciliationJob } from '#store/policy-state';
-import { addCounts, BUCKET_WORK, decideCounted, OPS_OWNER, stepsFor, zero } from './reconcile-owners.ts';
+import { READ_AHEAD, ReadAhead } from './reconcile-ahead.ts';
+import { addCounts, BUCKET_WORK, decideCounted, OPS_OWNER, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';
 import { apply } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
@@ -37,12 +38,13 @@ export type ReconcileOutcome =
 
 /** A saved checkpoint at least every this many owners, even when nothing changed for them. */
 const SAVE_EVERY_OWNERS = 25;
+/** Tenant ids listed per query of the registry. */
+const TENANT_PAGE = 100;
 
 /** One reconciliation step: bring stored data under the deployed policy, as far as time allows. */
 export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOutcome> {
   const now = deps.now();
-  await purgeStatuses(deps, now);
-  const inForce = await deps.state.inForce();
+  const [inForce] = await Promise.all([deps.state.inForce(), purgeStatuses(deps, now)]);
   if (!inForce) {
     // The first deploy: what is stored was written under this policy.
     await deps.state.putDeclarations(POLICY_VERSION, storedForm());
@@ -77,18 +79,23 @@ async function open(
   now: Date,
   replacing?: ReconciliationJob,
 ): Promise<ReconciliationJob> {
-  await deps.state.putDeclarations(POLICY_VERSION, storedForm());
+  const [, jobs, tenants] = await Promise.all([
+    deps.state.putDeclarations(POLICY_VERSION, storedForm()),
+    deps.state.jobs(),
+    deps.tenants.countTenants(),
+  ]);
   // A reconciliation a newer deploy cut short may have left items under its own policy.
-  const unfinished = (await deps.state.jobs()).filter(
+  const unfinished = jobs.filter(
     (j) => j.to !== POLICY_VERSION && (j.status === 'running' || j.status === 'waiting'),
   );
   const versions = [inForce, ...unfinished.map((j) => j.to)];
-  const sources: PolicyDeclarations[] = [];
-  for (const version of versions) {
-    const stored = await deps.state.declarations(version);
-    if (!stored) throw new Error(`the declarations of policy ${version} are not stored`);
-    sources.push(declarationsFrom(stored).declarations);
-  }
+  const sources: PolicyDeclarations[] = await Promise.all(
+    versions.map(async (version) => {
+      const stored = await deps.state.declarations(version);
+      if (!stored) throw new Error(`the declarations of policy ${version} are not stored`);
+      return declarationsFrom(stored).declarations;
+    }),
+  );
   const at = now.toISOString();
   const job = await deps.state.open(
     {
@@ -100,7 +107,7 @@ async function open(
       startedAt: at,
       passStartedAt: at,
       passOneStartedAt: at,
-      tenants: { total: await deps.tenants.countTenants(), done: 0 },
+      tenants: { total: tenants, done: 0 },
       cursor: {},
       counts: {},
       lateCounts: {},
@@ -122,8 +129,7 @@ async function run(job: ReconciliationJob, deps: ReconcileDeps): Promise<Reconci
   for (;;) {
     if (job.status === 'waiting') {
       const now = deps.now();
-      if (now.getTime() < new Date(job.passOneStartedAt).getTime() + deps.lateWriterMs)
-        return { status: 'waiting', job };
+      if (!lateWritersEnded(job, deps, now)) return { status: 'waiting', job };
       Object.assign(job, { status: 'running', pass: 2, passStartedAt: now.toISOString(), cursor: {} });
       job.tenants = { total: await deps.tenants.countTenants(), done: 0 };
       await deps.state.save(job);
@@ -131,13 +137,18 @@ async function run(job: ReconciliationJob, deps: ReconcileDeps): Promise<Reconci
     if ((await walk(job, deps)) === 'continue') return { status: 'continue', job };
     if (job.pass === 1) {
       job.status = 'waiting';
-      await deps.state.save(job);
+      // Saved as waiting only when it waits: walk has saved the finished pass.
+      if (!lateWritersEnded(job, deps)) await deps.state.save(job);
       continue;
     }
     await complete(job, deps);
     return { status: 'completed', job };
   }
 }
+
+/** Whether every capture that may still run the code from before the first pass has ended. */
+const lateWritersEnded = (job: ReconciliationJob, deps: ReconcileDeps, now = deps.now()) =>
+  now.getTime() >= new Date(job.passOneStartedAt).getTime() + deps.lateWriterMs;
 
 /** One pass over every owner, from the checkpoint. */
 async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done' | 'continue'> {
@@ -160,33 +171,56 @@ async function walkOwners(
   writes: PendingWrites,
 ): Promise<'done' | 'continue'> {
   const ctx = { cutoff: sweepCutoff(deps.now()) };
+  const ahead = new ReadAhead(job.changes, ctx, deps);
+  try {
+    return await walkFrom(job, deps, writes, ahead, ctx);
+  } finally {
+    job.readUnits += await ahead.drop();
+  }
+}
+
+async function walkFrom(
+  job: ReconciliationJob,
+  deps: ReconcileDeps,
+  writes: PendingWrites,
+  ahead: ReadAhead,
+  ctx: { cutoff: Date },
+): Promise<'done' | 'continue'> {
+  /** The tenants after the one being walked, as far as they are listed. */
   const upcoming: string[] = [];
+  let listedAll = false;
+  const listAfter = async (owner: string | undefined) => {
+    if (listedAll || upcoming.length >= READ_AHEAD) return;
+    const ids = await deps.tenants.tenantIdsAfter(upcoming.at(-1) ?? owner, TENANT_PAGE);
+    if (ids.length < TENANT_PAGE) listedAll = true;
+    upcoming.push(...ids);
+  };
   let unsaved = 0;
   for (;;) {
     if (deps.remainingMs() < deps.reserveMs) return 'continue';
     if (job.cursor.tenantId === undefined) {
       const { afterTenant } = job.cursor;
-      if (afterTenant !== undefined && upcoming.length === 0)
-        upcoming.push(...(await deps.tenants.tenantIdsAfter(afterTenant, 100)));
+      if (afterTenant !== undefined) await listAfter(afterTenant);
       const next = afterTenant === undefined ? OPS_OWNER : upcoming.shift();
       if (next === undefined) return 'done';
       job.cursor = { afterTenant, tenantId: next, step: 0 };
     }
     const owner = job.cursor.tenantId as string;
-    const tenant = owner === OPS_OWNER ? undefined : await deps.tenants.get(owner);
-    const steps = owner === OPS_OWNER || tenant ? stepsFor(job.changes, owner) : [];
+    const fresh = (job.cursor.step ?? 0) === 0 && job.cursor.page === undefined;
+    await listAfter(owner);
+    ahead.prepare(upcoming);
+    const { tenant, steps, first } = await ahead.take(owner, fresh);
+    let readAhead = first;
     while ((job.cursor.step ?? 0) < steps.length) {
       if (deps.remainingMs() < deps.reserveMs) return 'continue';
       const step = steps[job.cursor.step ?? 0] as [PlannedChange, string];
       const [change, work] = step;
       const buckets = BUCKET_WORK.has(work);
       if (!buckets) await writes.drain();
-      const { decided, counts } = await decideCounted(
-        step,
-        { ...ctx, ...(tenant ? { tenant } : {}) },
-        job.cursor.page,
-        deps,
-      );
+      const { decided, counts } =
+        readAhead ??
+        (await decideCounted(step, { ...ctx, ...(tenant ? { tenant } : {}) }, job.cursor.page, deps));
+      readAhead = undefined;
       addCounts(countsOf(job, change.id), counts);
       job.readUnits += decided.readUnits;
       job.cursor = {

@@ -1,10 +1,12 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localClients } from '#local/cloud';
 import { DAY_MS, POLICY, type PolicyDeclarations } from '#policy/index';
+import { reconciliationKey } from '#store/keys';
 import type { ChangeCounts, ReconciliationJob } from '#store/policy-state';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { type World, worldUnder } from '#test/policy-world';
-import { recordsListing } from '#test/sweep';
+import { documentClient, recordsListing } from '#test/sweep';
 
 // What a reconciliation finds when it resumes: a step that failed after it had counted, and a job
 // saved by the code before this one (its write-ahead list a single decision, not a list). Either
@@ -119,12 +121,21 @@ describe('a reconciliation resumed', () => {
       entriesRefiled: 0,
       archivesRegrouped: 0,
     };
-    await next.state().save({
-      ...job,
-      cursor: { afterTenant: '', tenantId, step: 1 },
-      pending: single,
-      counts: { ...job.counts, [CATEGORY]: decided },
-    });
+    // Saved as that code saved a job: the pending writes a plain attribute of the item.
+    const db = documentClient(cloud);
+    await db.send(
+      new PutCommand({
+        TableName: cloud.tables.TenantsTable as string,
+        Item: {
+          ...reconciliationKey(next.version),
+          ...job,
+          cursor: { afterTenant: '', tenantId, step: 1 },
+          pending: single,
+          counts: { ...job.counts, [CATEGORY]: decided },
+        },
+      }),
+    );
+    expect((await next.state().job(next.version))?.pending).toEqual(single);
 
     const outcome = await next.reconcileFully(T0);
     expect(outcome).toMatchObject({ status: 'completed' });
@@ -140,13 +151,56 @@ describe('a reconciliation resumed', () => {
     expect(buckets.map((b) => String(b.dueSk).slice(0, 24)).sort()).toEqual(planned);
   });
 
+  it('keeps the pending writes of a saved job deflated in its item, and reads them back as they were', async () => {
+    expect(await next.reconcile(T0, { remainingMs: () => 0, reserveMs: 1 })).toMatchObject({
+      status: 'continue',
+    });
+    const job = (await next.state().job(next.version)) as ReconciliationJob;
+    const pending = [
+      {
+        kind: 'buckets',
+        puts: AGES.map((age) => ({
+          tenantId,
+          day: at(-age).toISOString().slice(0, 10),
+          category: CATEGORY,
+          module: 'ciam',
+          due: at(90 - age).toISOString(),
+        })),
+        removals: [{ pk: `T#${tenantId}#DAYS`, sk: `${CATEGORY}#2030-01-01` }],
+      },
+    ];
+    await next.state().save({ ...job, pending });
+    const { Item } = await documentClient(cloud).send(
+      new GetCommand({
+        TableName: cloud.tables.TenantsTable as string,
+        Key: reconciliationKey(next.version),
+      }),
+    );
+    expect(Item).not.toHaveProperty('pending');
+    expect(Item?.pendingDeflated).toBeInstanceOf(Uint8Array);
+    expect((Item?.pendingDeflated as Uint8Array).length).toBeLessThan(JSON.stringify(pending).length / 3);
+    expect((await next.state().job(next.version))?.pending).toEqual(pending);
+    // Saved with nothing pending, the item holds none.
+    await next.state().save(job);
+    const { Item: empty } = await documentClient(cloud).send(
+      new GetCommand({
+        TableName: cloud.tables.TenantsTable as string,
+        Key: reconciliationKey(next.version),
+      }),
+    );
+    expect(empty).not.toHaveProperty('pendingDeflated');
+  });
+
   it('lets the batch in flight land before a run whose next decision failed ends, and resumes to the counts of a run without the failure', async () => {
+    const ids = [tenantId];
     for (let t = 0; t < 2; t++) {
       const id = (await before.registerTenant(at(-400))).id;
       await seed(id);
+      ids.push(id);
     }
+    // The tenant walked second (tenants are walked in id order).
+    const second = ids.sort()[1] as string;
     const clients = localClients(cloud.endpoints);
-    let bucketReads = 0;
     let batchesInFlight = 0;
     let inFlightAtFailure = -1;
     let ended = false;
@@ -168,11 +222,14 @@ describe('a reconciliation resumed', () => {
             if (ended) writesAfterEnd += 1;
           }
         }
-        // The second tenant's read of its buckets fails.
+        // The second tenant's read of its buckets (read ahead while the first is decided) fails
+        // once the first tenant's batch is being written.
         if (
           JSON.stringify(input.ExpressionAttributeValues?.[':prefix'])?.includes(`"${CATEGORY}#"`) &&
-          ++bucketReads === 2
+          JSON.stringify(input.ExpressionAttributeValues?.[':pk'])?.includes(second)
         ) {
+          for (let waited = 0; batchesInFlight === 0 && waited < 5000; waited += 10)
+            await new Promise((done) => setTimeout(done, 10));
           inFlightAtFailure = batchesInFlight;
           throw Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' });
         }
