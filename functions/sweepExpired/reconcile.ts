@@ -44,16 +44,18 @@ const TENANT_PAGE = 100;
 /** One reconciliation step: bring stored data under the deployed policy, as far as time allows. */
 export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOutcome> {
   const now = deps.now();
-  const [inForce] = await Promise.all([deps.state.inForce(), purgeStatuses(deps, now)]);
+  const [inForce, jobs] = await Promise.all([deps.state.inForce(), purgeStatuses(deps, now)]);
   if (!inForce) {
     // The first deploy: what is stored was written under this policy.
     await deps.state.putDeclarations(POLICY_VERSION, storedForm());
     await deps.state.setInForce({ version: POLICY_VERSION, since: now.toISOString() });
     return { status: 'baseline' };
   }
-  if (inForce.version === POLICY_VERSION) return { status: 'in-force' };
+  // In force, unless a reconciliation to another policy was cut short by deploying this one again
+  // (a rollback): that one may have brought items under its policy, and this deploy brings them back.
+  if (inForce.version === POLICY_VERSION && !jobs.some(isUnfinished)) return { status: 'in-force' };
   let job = await deps.state.job(POLICY_VERSION);
-  if (job?.status === 'completed' && String(job.endedAt) >= inForce.since) {
+  if (job?.status === 'completed' && inForce.version !== job.to && String(job.endedAt) >= inForce.since) {
     // Completed, but the policy in force was not yet set when the run ended.
     await deps.state.setInForce({ version: job.to, since: String(job.endedAt) });
     return { status: 'completed', job };
@@ -85,9 +87,7 @@ async function open(
     deps.tenants.countTenants(),
   ]);
   // A reconciliation a newer deploy cut short may have left items under its own policy.
-  const unfinished = jobs.filter(
-    (j) => j.to !== POLICY_VERSION && (j.status === 'running' || j.status === 'waiting'),
-  );
+  const unfinished = jobs.filter((j) => j.to !== POLICY_VERSION && isUnfinished(j));
   const versions = [inForce, ...unfinished.map((j) => j.to)];
   const sources: PolicyDeclarations[] = await Promise.all(
     versions.map(async (version) => {
@@ -290,10 +290,14 @@ export function receiptOf(job: ReconciliationJob) {
   };
 }
 
-/** Removes the status of reconciliations past their own retention. */
-async function purgeStatuses(deps: ReconcileDeps, now: Date): Promise<void> {
+const isUnfinished = (job: ReconciliationJob) => job.status === 'running' || job.status === 'waiting';
+
+/** Removes the status of reconciliations past their own retention; returns the others. */
+async function purgeStatuses(deps: ReconcileDeps, now: Date): Promise<ReconciliationJob[]> {
   const oldest = oldestKeptRecordTime('reconciliation-status', now).toISOString();
+  const kept: ReconciliationJob[] = [];
   for (const job of await deps.state.jobs())
-    if (job.endedAt && job.endedAt < oldest && job.status !== 'running' && job.status !== 'waiting')
-      await deps.state.remove(job);
+    if (job.endedAt && job.endedAt < oldest && !isUnfinished(job)) await deps.state.remove(job);
+    else kept.push(job);
+  return kept;
 }

@@ -357,6 +357,36 @@ describe('a changed policy governs the data already stored', () => {
       expect(String(bucket.policyVersion)).toBe(policyVersionOf(shorter));
   });
 
+  it('brings the data back under the policy in force when it is deployed again while a reconciliation to another is unfinished (a rollback mid-way)', async () => {
+    const { now, tenant } = await seeded((t) => history('admin.action', t));
+    const seededRecords = await recordsOf(tenant.id, 'admin-action-log');
+    const filedBefore = (await bucketsOf(tenant.id, 'admin-action-log')).map((b) => b.dueSk).sort();
+    // A deploy that keeps the admin action log 365 days re-files every bucket, then waits for the
+    // captures of the code before it; the code before is deployed again meanwhile.
+    const longer = await worldUnder(cloud, withRule('admin-action-log', { kind: 'fixed', days: 365 }));
+    expect(await longer.reconcile(now, { lateWriterMs: 3_600_000 })).toMatchObject({
+      status: 'waiting',
+      job: { counts: { 'admin-action-log': { bucketsRefiled: AGES.length } } },
+    });
+    expect((await bucketsOf(tenant.id, 'admin-action-log')).map((b) => b.dueSk).sort()).not.toEqual(
+      filedBefore,
+    );
+    const back = await current.reconcileFully(plus(now, 0, 5));
+    expect(back).toMatchObject({ status: 'completed', job: { to: current.version } });
+    expect((back as { job: ReconciliationJob }).job.from).toEqual([current.version, longer.version]);
+    expect(countsOf(back, 'admin-action-log')).toMatchObject({ bucketsRefiled: AGES.length });
+    expect((await bucketsOf(tenant.id, 'admin-action-log')).map((b) => b.dueSk).sort()).toEqual(filedBefore);
+    const statuses = (await current.state().jobs()).map((j) => [j.to, j.status]);
+    expect(statuses).toContainEqual([longer.version, 'superseded']);
+    expect(await current.reconcile(plus(now, 0, 6))).toEqual({ status: 'in-force' });
+    // Twenty days on, the 170-day-old records are past the 180 days in force again: the first
+    // sweep deletes them (filed under 365 days, it would not have looked at them for six months).
+    const later = plus(now, 20, 10);
+    await current.sweep(later);
+    expectGoverned(current, seededRecords, await recordsOf(tenant.id, 'admin-action-log'), later);
+    expect(await recordsOf(tenant.id, 'admin-action-log')).toHaveLength(3 * (AGES.length - 1));
+  });
+
   it('re-files receipts and released legal holds under their changed rules', async () => {
     const { now, tenant } = await seeded((t) => history('admin.action', t, [1]));
     expect(await current.terminate(tenant.id, 'ciam', now, now)).toBe('completed');
