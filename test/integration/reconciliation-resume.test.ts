@@ -177,8 +177,9 @@ describe('a reconciliation resumed', () => {
       }),
     );
     expect(Item).not.toHaveProperty('pending');
-    expect(Item?.pendingDeflated).toBeInstanceOf(Uint8Array);
-    expect((Item?.pendingDeflated as Uint8Array).length).toBeLessThan(JSON.stringify(pending).length / 3);
+    const deflated = Item?.pendingDeflated as Uint8Array;
+    expect(deflated).toBeInstanceOf(Uint8Array);
+    expect(deflated.length).toBeLessThan(JSON.stringify(pending).length / 3);
     expect((await next.state().job(next.version))?.pending).toEqual(pending);
     // Saved with nothing pending, the item holds none.
     await next.state().save(job);
