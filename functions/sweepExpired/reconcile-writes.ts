@@ -24,9 +24,11 @@ const GATHER_WRITES = 200;
 /**
  * The gathered batch starts once fewer writes than this are in flight: enough queued (a batch is
  * counted until all of it has landed, though most of it may have) for the four BatchWriteItem
- * calls to stay busy while the job is saved and the next decision read. So a saved job holds fewer
- * than this many writes in flight and the gathered batch: under 600 writes, about 90 KB as JSON
- * and a few KB as the policy state keeps it (deflated), far below DynamoDB's 400 KB.
+ * calls to stay busy while the job is saved and the next decision read. A batch leaves the job's
+ * pending writes as soon as it has landed, so whenever the job is saved it holds fewer than 600
+ * writes in flight (a batch of at most 200 starts while fewer than 400 are) and the gathered batch
+ * (at most 200), or one larger decision: under 800 writes, about 120 KB as JSON and a few KB as
+ * the policy state keeps them (deflated), far below DynamoDB's 400 KB.
  */
 const IN_FLIGHT_WRITES = 400;
 
@@ -75,16 +77,20 @@ export class PendingWrites {
   /**
    * Adds a decided bucket write to the gathering batch (a write that would take it past its size
    * starts that batch, and gathers the next), and starts the gathered batch (saved first) while
-   * fewer than `IN_FLIGHT_WRITES` writes are in flight. Says whether the job was saved.
+   * fewer than `IN_FLIGHT_WRITES` writes are in flight. The decision is in the job's pending writes
+   * before anything can fail. Says whether the job was saved.
    */
   async gather(pending: BucketsPending): Promise<boolean> {
-    let saved = false;
-    const full = this.#gathering();
-    if (full && size(full) + size(pending) > GATHER_WRITES) saved = await this.#launch();
+    const list = this.#list();
     const gathering = this.#gathering();
-    if (gathering?.kind === 'buckets') merge(gathering, pending);
-    else this.#list().push(pending);
-    if (this.#inFlight() < IN_FLIGHT_WRITES) saved = (await this.#launch()) || saved;
+    let saved = false;
+    if (gathering && size(gathering) + size(pending) > GATHER_WRITES) {
+      list.push(pending);
+      saved = await this.#launch({ keepLast: true });
+    } else if (gathering?.kind === 'buckets') merge(gathering, pending);
+    else list.push(pending);
+    if (this.#inFlight() < IN_FLIGHT_WRITES) return (await this.#launch({ keepLast: false })) || saved;
+    await this.#refused();
     return saved;
   }
 
@@ -96,9 +102,8 @@ export class PendingWrites {
 
   /** Applies everything decided so far (saved first) and waits until it is confirmed. */
   async drain(): Promise<void> {
-    await this.#launch();
-    for (const flight of this.#flights) await flight.done;
-    this.#reap();
+    await this.#launch({ keepLast: false });
+    for (const flight of [...this.#flights]) await flight.done;
   }
 
   /**
@@ -107,7 +112,6 @@ export class PendingWrites {
    */
   async settle(): Promise<void> {
     await Promise.allSettled(this.#flights.map((f) => f.done));
-    this.#reap();
   }
 
   #list(): Pending[] {
@@ -128,22 +132,24 @@ export class PendingWrites {
   }
 
   /**
-   * Starts the gathered writes once fewer than `IN_FLIGHT_WRITES` are in flight, no batch in flight
-   * names one of their buckets, and (for a write that is not a bucket write) nothing is in flight;
-   * the job is saved with them first (and with the batches in flight: applying those again changes
-   * nothing). Says whether it saved.
+   * Starts the gathered writes (all but the last decision when `keepLast`, which gathers the next
+   * batch) once fewer than `IN_FLIGHT_WRITES` are in flight, no batch in flight names one of their
+   * buckets, and (for a write that is not a bucket write) nothing is in flight; the job is saved
+   * with them first (and with the batches in flight: applying those again changes nothing). A batch
+   * refused since stops it: the walk ends, and what is pending is replayed by the next run. Says
+   * whether it saved.
    */
-  async #launch(): Promise<boolean> {
-    this.#reap();
-    if (!this.#gathering()) return false;
+  async #launch({ keepLast }: { keepLast: boolean }): Promise<boolean> {
+    await this.#refused();
+    const list = pendingOf(this.job);
     const flying = this.#flights.reduce((n, f) => n + f.entries.length, 0);
-    const entries = this.#list().slice(flying);
+    const entries = list.slice(flying, keepLast ? -1 : undefined);
+    if (entries.length === 0) return false;
     const keys = new Set(entries.flatMap(keysOf));
     const inOrder = entries.some((p) => p.kind !== 'buckets');
     for (const flight of this.#flights)
       if (inOrder || this.#inFlight() >= IN_FLIGHT_WRITES || [...flight.keys].some((k) => keys.has(k)))
         await flight.done;
-    this.#reap();
     await this.stores.state.save(this.job);
     const flight: Flight = {
       entries,
@@ -156,6 +162,7 @@ export class PendingWrites {
       try {
         for (const pending of entries) await apply(pending, this.stores);
         flight.state = 'landed';
+        this.#drop(flight);
       } catch (error) {
         flight.state = 'refused';
         throw error;
@@ -168,14 +175,18 @@ export class PendingWrites {
     return true;
   }
 
-  /** Drops the batches that have landed from the job's pending writes. */
-  #reap(): void {
-    const landed = this.#flights.filter((f) => f.state === 'landed');
-    if (landed.length > 0) {
-      const gone = new Set(landed.flatMap((f) => f.entries));
-      this.job.pending = pendingOf(this.job).filter((p) => !gone.has(p));
-      this.#flights = this.#flights.filter((f) => f.state !== 'landed');
-    }
-    if (pendingOf(this.job).length === 0) delete this.job.pending;
+  /** Fails as the first refused batch did, if one was. */
+  async #refused(): Promise<void> {
+    const refused = this.#flights.find((f) => f.state === 'refused');
+    if (refused) await refused.done;
+  }
+
+  /** Drops a batch that has landed, and its writes from the job's pending writes. */
+  #drop(landed: Flight): void {
+    const gone = new Set(landed.entries);
+    this.#flights = this.#flights.filter((f) => f !== landed);
+    const left = pendingOf(this.job).filter((p) => !gone.has(p));
+    if (left.length > 0) this.job.pending = left;
+    else delete this.job.pending;
   }
 }

@@ -111,6 +111,7 @@ async function writeAll(
       slots(async () => {
         for (let attempt = 0; batch.length > 0 && !failed; attempt++) {
           if (attempt > 0) await backoff(attempt, 2000);
+          if (failed) break;
           try {
             const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
             batch = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];

@@ -35,6 +35,18 @@ const newJob = (): ReconciliationJob => ({
 });
 
 /** What each saved job and each BatchWriteItem call held, and the buckets as the store has them. */
+/** The buckets a resume leaves: what has landed, then the pending writes applied in order. */
+function replayed(list: Pending[], landed: ReadonlyMap<string, string>): Map<string, string> {
+  const buckets = new Map(landed);
+  for (const p of list as Buckets[]) {
+    for (const w of p.puts) buckets.set(bucketKey(w.tenantId, w.day), w.due);
+    for (const k of p.removals) buckets.delete(keyOf(k));
+  }
+  return buckets;
+}
+
+const sorted = (m: ReadonlyMap<string, string>) => new Map([...m].sort());
+
 function recordingStores(latency: () => Promise<void>, refuse = () => false) {
   const buckets = new Map<string, string>();
   const saved: Array<Map<string, string | null>> = [];
@@ -52,10 +64,14 @@ function recordingStores(latency: () => Promise<void>, refuse = () => false) {
     }
     return writes;
   };
+  /** What the decisions so far leave, as the test says; and at each save, that beside what a resume would leave. */
+  let expected = new Map<string, string>();
+  const snapshots: Array<{ resumed: Map<string, string>; expected: Map<string, string> }> = [];
   const stores = {
     state: {
       save: async (job: ReconciliationJob) => {
         const list = structuredClone(pendingOf(job)) as Buckets[];
+        snapshots.push({ resumed: replayed(list, buckets), expected: new Map(expected) });
         saved.push(written(list));
         savedSizes.push(list.reduce((n, p) => n + p.puts.length + p.removals.length, 0));
       },
@@ -77,40 +93,63 @@ function recordingStores(latency: () => Promise<void>, refuse = () => false) {
       },
     },
   } as unknown as ReconcileStores;
-  return { stores, buckets, saved, savedSizes, calls, overlaps, written };
+  const expecting = (now: Map<string, string>) => {
+    expected = new Map(now);
+  };
+  return { stores, buckets, saved, savedSizes, calls, overlaps, written, snapshots, expecting };
 }
 
-/** Decisions over 3 tenants × 100 days: each a set of distinct buckets, put (with a due date) or removed. */
-const decisions = fc.array(
-  fc
-    .uniqueArray(
-      fc.record({
-        tenant: fc.integer({ min: 0, max: 2 }),
-        day: fc.integer({ min: 1, max: 100 }),
-        due: fc.option(fc.integer({ min: 1, max: 28 }), { nil: null }),
-      }),
-      { minLength: 1, maxLength: 200, size: 'max', selector: (w) => `${w.tenant}/${w.day}` },
-    )
+/** A decision's bucket writes: each day of `writes` put (with a due date) or removed, for one tenant or each its own. */
+const bucketsOf = (writes: ReadonlyArray<{ tenant: number; day: number; due: number | null }>): Buckets => ({
+  kind: 'buckets',
+  puts: writes
+    .filter((w) => w.due !== null)
     .map(
-      (writes): Buckets => ({
-        kind: 'buckets',
-        puts: writes
-          .filter((w) => w.due !== null)
-          .map(
-            (w): BucketWrite => ({
-              tenantId: `t${w.tenant}`,
-              day: `2031-01-${String(w.day).padStart(3, '0')}`,
-              category: CATEGORY,
-              due: `2031-03-${String(w.due).padStart(2, '0')}T00:00:00.000Z`,
-            }),
-          ),
-        removals: writes
-          .filter((w) => w.due === null)
-          .map((w) => dayBucketKey(`t${w.tenant}`, CATEGORY, `2031-01-${String(w.day).padStart(3, '0')}`)),
+      (w): BucketWrite => ({
+        tenantId: `t${w.tenant}`,
+        day: `2031-01-${String(w.day).padStart(3, '0')}`,
+        category: CATEGORY,
+        due: `2031-03-${String(w.due).padStart(2, '0')}T00:00:00.000Z`,
       }),
     ),
+  removals: writes
+    .filter((w) => w.due === null)
+    .map((w) => dayBucketKey(`t${w.tenant}`, CATEGORY, `2031-01-${String(w.day).padStart(3, '0')}`)),
+});
+const write = (tenants: fc.Arbitrary<number>, days: number) =>
+  fc.record({
+    tenant: tenants,
+    day: fc.integer({ min: 1, max: days }),
+    due: fc.option(fc.integer({ min: 1, max: 28 }), { nil: null }),
+  });
+
+/** Decisions over 3 tenants × 100 days, so that they often name the same buckets. */
+const decisions = fc.array(
+  fc
+    .uniqueArray(write(fc.integer({ min: 0, max: 2 }), 100), {
+      minLength: 1,
+      maxLength: 200,
+      size: 'max',
+      selector: (w) => `${w.tenant}/${w.day}`,
+    })
+    .map(bucketsOf),
   { minLength: 1, maxLength: 12 },
 );
+/**
+ * Decisions of one tenant each (as the walk decides them), of 40–200 writes, so that batches pile
+ * up in flight and later ones gather behind them.
+ */
+const piling = fc
+  .array(
+    fc.uniqueArray(write(fc.constant(0), 300), {
+      minLength: 40,
+      maxLength: 200,
+      size: 'max',
+      selector: (w) => w.day,
+    }),
+    { minLength: 1, maxLength: 12 },
+  )
+  .map((list) => list.map((writes, i) => bucketsOf(writes.map((w) => ({ ...w, tenant: i })))));
 
 const put = (day: string, due: string): BucketWrite => ({ tenantId: 't1', day, category: CATEGORY, due });
 const days = (from: number, count: number): Buckets => ({
@@ -193,6 +232,48 @@ describe("the reconciliation's write-ahead list", () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('keeps every decided write landed or in each saved job, also when batches are refused, so a resume replays to the decisions in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        piling,
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1 }),
+        async (list, waits, draws) => {
+          let i = 0;
+          let r = 0;
+          const latency = () => new Promise<void>((done) => setTimeout(done, waits[i++ % waits.length]));
+          // About one BatchWriteItem in ten refused.
+          const refuse = () => draws[r++ % draws.length] === 0;
+          const { stores, buckets, snapshots, expecting, savedSizes } = recordingStores(latency, refuse);
+          const job = newJob();
+          const writes = new PendingWrites(job, stores);
+          const expected = new Map<string, string>();
+          let failed = false;
+          try {
+            for (const decision of list) {
+              for (const p of decision.puts) expected.set(bucketKey(p.tenantId, p.day), p.due);
+              for (const k of decision.removals) expected.delete(keyOf(k));
+              expecting(expected);
+              await writes.gather(structuredClone(decision));
+            }
+            await writes.drain();
+          } catch {
+            failed = true;
+            await writes.settle();
+          }
+          // Whenever the job was saved, a crash then would have resumed to the decisions so far.
+          for (const { resumed, expected: then } of snapshots) expect(sorted(resumed)).toEqual(sorted(then));
+          // And after the run, refused or not.
+          expect(sorted(replayed(pendingOf(job), buckets))).toEqual(sorted(expected));
+          // Fewer than 600 writes in flight, and the gathered batch (at most 200).
+          for (const size of savedSizes) expect(size).toBeLessThan(800);
+          if (!failed) expect(job.pending).toBeUndefined();
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 
