@@ -8,12 +8,15 @@ import {
 import type { ChangeCounts, PlannedChange } from '#store/policy-state';
 import { addCounts, decideCounted, OPS_OWNER, stepsFor, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';
+import { sourceDeclarations, sourceVersions } from './reconcile-sources.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
 
 /** What a reconciliation to the working policy would do on a stage, counted without writing anything. */
 export interface ReconciliationPreview {
   /** The version the stage's data is under (its policy in force), or the given one when it has none. */
   from: string;
+  /** Versions some of it may be under too: those of reconciliations cut short (and what they came from). */
+  alsoUnder: string[];
   to: string;
   changes: PlannedChange[];
   counts: Record<string, ChangeCounts>;
@@ -23,7 +26,8 @@ export interface ReconciliationPreview {
 
 /**
  * A dry run of the reconciliation: the same plan from the stage's policy in force (or `fallback`
- * when the stage has none yet), the same walk and the same decisions, none of them applied.
+ * when the stage has none yet) and any a reconciliation cut short left data under, the same walk
+ * and the same decisions, none of them applied.
  */
 export async function previewReconciliation(
   stores: Pick<ReconcileStores, 'index' | 'due' | 'archive' | 'state' | 'tenants'>,
@@ -33,7 +37,11 @@ export async function previewReconciliation(
   const inForce = await stores.state.inForce();
   const stored = inForce ? await stores.state.declarations(inForce.version) : undefined;
   const before = stored ? declarationsFrom(stored) : fallback;
-  const changes = planOf(ruleChanges([before.declarations]));
+  // The versions the reconciliation would plan from (the one in force, and any a cut-short one left).
+  const alsoUnder = inForce ? sourceVersions(await stores.state.jobs(), inForce).slice(1) : [];
+  const changes = planOf(
+    ruleChanges([before.declarations, ...(await sourceDeclarations(stores.state, alsoUnder))]),
+  );
   const counts: Record<string, ChangeCounts> = {};
   const cutoff = sweepCutoff(now);
   let readUnits = 0;
@@ -63,5 +71,5 @@ export async function previewReconciliation(
     if (ids.length < 100) break;
     after = ids.at(-1);
   }
-  return { from: before.version, to: POLICY_VERSION, changes, counts, tenants, readUnits };
+  return { from: before.version, alsoUnder, to: POLICY_VERSION, changes, counts, tenants, readUnits };
 }

@@ -1,17 +1,10 @@
-import {
-  declarationsFrom,
-  oldestKeptRecordTime,
-  POLICY_VERSION,
-  type PolicyDeclarations,
-  ruleChanges,
-  storedForm,
-  sweepCutoff,
-} from '#policy/index';
+import { oldestKeptRecordTime, POLICY_VERSION, ruleChanges, storedForm, sweepCutoff } from '#policy/index';
 import { reconciliationReceiptKey } from '#store/keys';
-import type { ChangeCounts, PlannedChange, ReconciliationJob } from '#store/policy-state';
+import type { ChangeCounts, PlannedChange, PolicyInForce, ReconciliationJob } from '#store/policy-state';
 import { READ_AHEAD, ReadAhead } from './reconcile-ahead.ts';
 import { addCounts, BUCKET_WORK, decideCounted, OPS_OWNER, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';
+import { cutShort, isUnfinished, sourceDeclarations, sourceVersions } from './reconcile-sources.ts';
 import { apply } from './reconcile-steps.ts';
 import type { ReconcileStores } from './reconcile-stores.ts';
 import { PendingWrites, pendingOf } from './reconcile-writes.ts';
@@ -51,9 +44,14 @@ export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOut
     await deps.state.setInForce({ version: POLICY_VERSION, since: now.toISOString() });
     return { status: 'baseline' };
   }
-  // In force, unless a reconciliation to another policy was cut short by deploying this one again
-  // (a rollback): that one may have brought items under its policy, and this deploy brings them back.
-  if (inForce.version === POLICY_VERSION && !jobs.some(isUnfinished)) return { status: 'in-force' };
+  // In force, unless this deploy is the policy in force again (a rollback) while a reconciliation
+  // away from it may have brought items under another policy, or its own reconciliation back runs.
+  if (
+    inForce.version === POLICY_VERSION &&
+    cutShort(jobs, inForce).length === 0 &&
+    !jobs.some((j) => j.to === POLICY_VERSION && isUnfinished(j))
+  )
+    return { status: 'in-force' };
   let job = await deps.state.job(POLICY_VERSION);
   if (job?.status === 'completed' && inForce.version !== job.to && String(job.endedAt) >= inForce.since) {
     // Completed, but the policy in force was not yet set when the run ended.
@@ -63,7 +61,7 @@ export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOut
   // None yet; or an earlier one to this version that another policy followed (a rollback), or that
   // a newer deploy cut short: this deploy brings the data under the version again.
   if (!job || job.status === 'completed' || job.status === 'superseded')
-    job = await open(inForce.version, deps, now, job);
+    job = await open(inForce, deps, now, job);
   if (!(await deps.state.lease(job, now, new Date(now.getTime() + deps.remainingMs()))))
     return { status: 'busy' };
   try {
@@ -76,7 +74,7 @@ export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOut
 
 /** Opens the job: the changes from every policy stored data may be under, planned. */
 async function open(
-  inForce: string,
+  inForce: PolicyInForce,
   deps: ReconcileDeps,
   now: Date,
   replacing?: ReconciliationJob,
@@ -86,16 +84,10 @@ async function open(
     deps.state.jobs(),
     deps.tenants.countTenants(),
   ]);
-  // A reconciliation a newer deploy cut short may have left items under its own policy.
+  // A reconciliation a newer deploy (or this one again) cut short may have left items under its own policy.
+  const versions = sourceVersions(jobs, inForce);
+  const sources = await sourceDeclarations(deps.state, versions);
   const unfinished = jobs.filter((j) => j.to !== POLICY_VERSION && isUnfinished(j));
-  const versions = [inForce, ...unfinished.map((j) => j.to)];
-  const sources: PolicyDeclarations[] = await Promise.all(
-    versions.map(async (version) => {
-      const stored = await deps.state.declarations(version);
-      if (!stored) throw new Error(`the declarations of policy ${version} are not stored`);
-      return declarationsFrom(stored).declarations;
-    }),
-  );
   const at = now.toISOString();
   const job = await deps.state.open(
     {
@@ -212,7 +204,11 @@ async function walkFrom(
     const { tenant, steps, first } = await ahead.take(owner, fresh);
     let readAhead = first;
     while ((job.cursor.step ?? 0) < steps.length) {
-      if (deps.remainingMs() < deps.reserveMs) return 'continue';
+      if (deps.remainingMs() < deps.reserveMs) {
+        // A decision read ahead and not taken: its reads were made all the same.
+        job.readUnits += readAhead?.decided.readUnits ?? 0;
+        return 'continue';
+      }
       const step = steps[job.cursor.step ?? 0] as [PlannedChange, string];
       const [change, work] = step;
       const buckets = BUCKET_WORK.has(work);
@@ -289,8 +285,6 @@ export function receiptOf(job: ReconciliationJob) {
     lateCounts: inPlanOrder(job, job.lateCounts),
   };
 }
-
-const isUnfinished = (job: ReconciliationJob) => job.status === 'running' || job.status === 'waiting';
 
 /** Removes the status of reconciliations past their own retention; returns the others. */
 async function purgeStatuses(deps: ReconcileDeps, now: Date): Promise<ReconciliationJob[]> {

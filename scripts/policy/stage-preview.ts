@@ -64,7 +64,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function previewInWords(stage: string, preview: ReconciliationPreview): string {
   const lines = [
     '',
-    `Dry run on stage ${stage}: its data is under ${preview.from}; reconciling it to ${preview.to} would, across ${plural(preview.tenants, 'tenant')}:`,
+    `Dry run on stage ${stage}: its data is under ${preview.from}${preview.alsoUnder.length ? ` (some of it perhaps under ${preview.alsoUnder.join(', ')}: a reconciliation to it was cut short)` : ''}; reconciling it to ${preview.to} would, across ${plural(preview.tenants, 'tenant')}:`,
   ];
   if (!preview.changes.length) lines.push('  - change nothing stored');
   for (const change of preview.changes) {

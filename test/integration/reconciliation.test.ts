@@ -371,6 +371,10 @@ describe('a changed policy governs the data already stored', () => {
     expect((await bucketsOf(tenant.id, 'admin-action-log')).map((b) => b.dueSk).sort()).not.toEqual(
       filedBefore,
     );
+    // The dry run plans from both versions, as the reconciliation back will.
+    const preview = await current.preview(plus(now, 0, 4), POLICY);
+    expect(preview).toMatchObject({ from: current.version, alsoUnder: [longer.version] });
+    expect(preview.counts['admin-action-log']).toMatchObject({ bucketsRefiled: AGES.length });
     const back = await current.reconcileFully(plus(now, 0, 5));
     expect(back).toMatchObject({ status: 'completed', job: { to: current.version } });
     expect((back as { job: ReconciliationJob }).job.from).toEqual([current.version, longer.version]);
@@ -379,12 +383,31 @@ describe('a changed policy governs the data already stored', () => {
     const statuses = (await current.state().jobs()).map((j) => [j.to, j.status]);
     expect(statuses).toContainEqual([longer.version, 'superseded']);
     expect(await current.reconcile(plus(now, 0, 6))).toEqual({ status: 'in-force' });
+    // A run of that deploy's code still going saves its job back as waiting: it started before the
+    // policy in force came in again, so nothing is reconciled again for it.
+    const cut = (await current.state().jobs()).find((j) => j.to === longer.version) as ReconciliationJob;
+    await current.state().save({ ...cut, status: 'waiting' });
+    expect(await current.reconcile(plus(now, 0, 7))).toEqual({ status: 'in-force' });
     // Twenty days on, the 170-day-old records are past the 180 days in force again: the first
     // sweep deletes them (filed under 365 days, it would not have looked at them for six months).
     const later = plus(now, 20, 10);
     await current.sweep(later);
     expectGoverned(current, seededRecords, await recordsOf(tenant.id, 'admin-action-log'), later);
     expect(await recordsOf(tenant.id, 'admin-action-log')).toHaveLength(3 * (AGES.length - 1));
+  });
+
+  it('brings the data back when the policy in force is deployed again after a reconciliation away from it completed without coming into force', async () => {
+    const { now, tenant } = await seeded((t) => history('admin.action', t));
+    const filedBefore = (await bucketsOf(tenant.id, 'admin-action-log')).map((b) => b.dueSk).sort();
+    const inForceBefore = await current.state().inForce();
+    const longer = await worldUnder(cloud, withRule('admin-action-log', { kind: 'fixed', days: 365 }));
+    expect(await longer.reconcileFully(now)).toMatchObject({ status: 'completed' });
+    // As if that run had ended before it set its policy in force.
+    await current.state().setInForce(inForceBefore as { version: string; since: string });
+    const back = await current.reconcileFully(plus(now, 0, 5));
+    expect(back).toMatchObject({ status: 'completed', job: { from: [current.version, longer.version] } });
+    expect((await bucketsOf(tenant.id, 'admin-action-log')).map((b) => b.dueSk).sort()).toEqual(filedBefore);
+    expect(await current.state().inForce()).toMatchObject({ version: current.version });
   });
 
   it('re-files receipts and released legal holds under their changed rules', async () => {
