@@ -100,23 +100,36 @@ const strip = <T>({ pk: _pk, sk: _sk, ...rest }: Stored) => rest as T;
 
 /**
  * A job as its item keeps it: the pending writes (long lists of buckets that differ by a day and a
- * date) deflated into one binary attribute: 600 of them, about 80 KB as JSON, take some 3 KB. A job
- * is saved at every batch it starts, so this is most of what the reconciliation writes besides
- * the buckets themselves (on DynamoDB, write units by item size).
+ * date) deflated into one binary attribute, with the pass and cursor they were saved at: 600 of
+ * them, some 80–90 KB as JSON, take about 3 KB. A job is saved at every batch it starts, so this is
+ * most of what the reconciliation writes besides the buckets themselves (on DynamoDB, write units
+ * by item size).
  */
 function jobItem(key: ItemKey, { pending, ...job }: ReconciliationJob): Stored {
-  return {
-    ...key,
-    ...job,
-    ...(pending === undefined ? {} : { pendingDeflated: deflateRawSync(JSON.stringify(pending)) }),
-  };
+  const deflated =
+    pending === undefined
+      ? undefined
+      : deflateRawSync(JSON.stringify({ pass: job.pass, cursor: job.cursor, pending }));
+  return { ...key, ...job, ...(deflated ? { pendingDeflated: deflated } : {}) };
 }
 
-/** A job from its item; one saved before the pending writes were deflated keeps them as they are. */
+const sameCursor = (a: ReconciliationJob['cursor'], b: ReconciliationJob['cursor']) =>
+  a.afterTenant === b.afterTenant && a.tenantId === b.tenantId && a.step === b.step && a.page === b.page;
+
+/**
+ * A job from its item. One saved by code from before the pending writes were deflated keeps them
+ * as a plain attribute; such code also carries a deflated list it cannot read along with the
+ * item, so that list counts only if it was saved at the job's pass and cursor.
+ */
 function jobOf(item: Stored): ReconciliationJob {
   const { pendingDeflated, ...rest } = strip<ReconciliationJob & { pendingDeflated?: Uint8Array }>(item);
   if (pendingDeflated === undefined) return rest;
-  return { ...rest, pending: JSON.parse(inflateRawSync(pendingDeflated).toString('utf8')) };
+  const saved = JSON.parse(inflateRawSync(pendingDeflated).toString('utf8')) as Pick<
+    ReconciliationJob,
+    'pass' | 'cursor' | 'pending'
+  >;
+  if (saved.pass !== rest.pass || !sameCursor(saved.cursor, rest.cursor)) return rest;
+  return { ...rest, pending: saved.pending };
 }
 
 /** PolicyState in the tenants table, partition POLICY. */
