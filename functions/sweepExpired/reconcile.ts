@@ -1,6 +1,12 @@
 import { oldestKeptRecordTime, POLICY_VERSION, ruleChanges, storedForm, sweepCutoff } from '#policy/index';
 import { reconciliationReceiptKey } from '#store/keys';
-import type { ChangeCounts, PlannedChange, PolicyInForce, ReconciliationJob } from '#store/policy-state';
+import {
+  type ChangeCounts,
+  LeaseLost,
+  type PlannedChange,
+  type PolicyInForce,
+  type ReconciliationJob,
+} from '#store/policy-state';
 import { READ_AHEAD, ReadAhead } from './reconcile-ahead.ts';
 import { addCounts, BUCKET_WORK, decideCounted, OPS_OWNER, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';
@@ -66,9 +72,12 @@ export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOut
     return { status: 'busy' };
   try {
     return await run(job, deps);
+  } catch (error) {
+    // Another run took the job over once this one's lease ran out: it carries on from its own saves.
+    if (error instanceof LeaseLost) return { status: 'busy' };
+    throw error;
   } finally {
-    delete job.leaseUntil;
-    await deps.state.save(job);
+    await deps.state.release(job);
   }
 }
 
@@ -107,7 +116,11 @@ async function open(
     },
     replacing,
   );
-  for (const cut of unfinished) await deps.state.save({ ...cut, status: 'superseded', endedAt: at });
+  // Superseded, its lease gone: a run still going on it stops at its next save.
+  for (const cut of unfinished) {
+    const { leaseUntil: _lease, ...rest } = cut;
+    await deps.state.save({ ...rest, status: 'superseded', endedAt: at });
+  }
   return job;
 }
 

@@ -90,9 +90,23 @@ export interface PolicyState {
    */
   open(job: ReconciliationJob, replacing?: ReconciliationJob): Promise<ReconciliationJob>;
   lease(job: ReconciliationJob, now: Date, until: Date): Promise<boolean>;
+  /**
+   * Saves a job. One that holds a lease (`leaseUntil`, set by `lease`) is saved only while its item
+   * still holds that lease: once another run has taken it, this throws `LeaseLost` and writes nothing.
+   */
   save(job: ReconciliationJob): Promise<void>;
+  /** Saves a job without its lease, if its item still holds that lease; false once another run took it. */
+  release(job: ReconciliationJob): Promise<boolean>;
   jobs(): Promise<ReconciliationJob[]>;
   remove(job: ReconciliationJob): Promise<void>;
+}
+
+/** A run's lease on a reconciliation was taken by another run (its own had run out): it must stop. */
+export class LeaseLost extends Error {
+  constructor(version: string) {
+    super(`another run holds the lease on the reconciliation to ${version}`);
+    this.name = 'LeaseLost';
+  }
 }
 
 type Stored = Record<string, unknown>;
@@ -202,9 +216,32 @@ export class DynamoPolicyState implements PolicyState {
   }
 
   async save(job: ReconciliationJob): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: jobItem(reconciliationKey(job.to), job) }),
-    );
+    if (!(await this.#put(job, job.leaseUntil))) throw new LeaseLost(job.to);
+  }
+
+  async release(job: ReconciliationJob): Promise<boolean> {
+    const held = job.leaseUntil;
+    delete job.leaseUntil;
+    return this.#put(job, held);
+  }
+
+  /** Puts the job's item, only while it holds the lease `held` when one is given; false when it no longer does. */
+  async #put(job: ReconciliationJob, held: string | undefined): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: jobItem(reconciliationKey(job.to), job),
+          ...(held
+            ? { ConditionExpression: 'leaseUntil = :held', ExpressionAttributeValues: { ':held': held } }
+            : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (held && isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async jobs(): Promise<ReconciliationJob[]> {

@@ -201,6 +201,43 @@ describe('a reconciliation resumed', () => {
     expect(empty).not.toHaveProperty('pendingDeflated');
   });
 
+  it('stops a run whose lease ran out once another run has taken the job over, writing nothing over that run’s job', async () => {
+    const clients = localClients(cloud.endpoints);
+    let paused = false;
+    let resume = () => {};
+    const gate = new Promise<void>((done) => {
+      resume = done;
+    });
+    // The first run stops at its first read of buckets until the test lets it go on.
+    clients.dynamodb.middlewareStack.add(
+      (nextHandler) => async (args) => {
+        const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
+        if (
+          !paused &&
+          JSON.stringify(input.ExpressionAttributeValues?.[':prefix'])?.includes(`"${CATEGORY}#"`)
+        ) {
+          paused = true;
+          await gate;
+        }
+        return nextHandler(args);
+      },
+      { step: 'initialize', name: 'pauseFirstBucketRead' },
+    );
+    // Leased for a minute from T0, it stalls past that; a run an hour later takes the job over.
+    const first = next.reconcile(T0, { clients, remainingMs: () => 60_000 });
+    for (let waited = 0; !paused && waited < 5000; waited += 10)
+      await new Promise((done) => setTimeout(done, 10));
+    expect(paused).toBe(true);
+    expect(await next.reconcileFully(at(0, 60))).toMatchObject({ status: 'completed' });
+    const completed = await next.state().job(next.version);
+    resume();
+    expect(await first).toEqual({ status: 'busy' });
+    clients.dynamodb.destroy();
+    clients.s3.destroy();
+    expect(await next.state().job(next.version)).toEqual(completed);
+    expect(countsOf(completed)).toMatchObject({ bucketsRefiled: AGES.length, dueAtOnce: OLDER_THAN_90 });
+  });
+
   it('lets the batch in flight land before a run whose next decision failed ends, and resumes to the counts of a run without the failure', async () => {
     const ids = [tenantId];
     for (let t = 0; t < 2; t++) {
