@@ -127,7 +127,12 @@ async function drain(shard: string, cutoff: Date, run: Progress, deps: SweepDeps
     if (!mayContinue(run, deps)) return;
     const page = await deps.index.page(shard, cutoff, after, nextPage(run, deps));
     add(run, page.cost);
-    if (!(await settle(page.entries, cutoff, run, deps))) return;
+    if (!(await settle(page.entries, cutoff, run, deps))) {
+      // The page's last entry may have reached the limit exactly (nothing was refused, so nothing
+      // said why the run stops): the limit is why.
+      if (run.taken >= deps.limits.maxItems) run.stoppedBy ??= 'item-limit';
+      return;
+    }
     after = page.next;
     if (!after) return;
   }
