@@ -315,3 +315,44 @@ describe('sweep runs', () => {
     expect(after.modules[0]?.status).toBe('completed');
   });
 });
+
+describe('a sweep run stopped by its item limit', () => {
+  let cloud: IsolatedCloud;
+  beforeAll(async () => {
+    cloud = await isolatedCloud();
+  });
+  afterAll(() => cloud.destroy());
+
+  it('says the item limit stopped it when the last entry it settled reached the limit exactly', async () => {
+    const sweepAt = future(400);
+    const releasedAt = new Date(sweepAt.getTime() - 4000 * DAY_MS);
+    const deadline = captureDeadline('legal-hold', releasedAt) as Date;
+    expect(deadline.getTime()).toBeLessThan(sweepAt.getTime() - DAY_MS);
+    // Two released holds due in the same shard of the due index (items that are their own entry).
+    const key = (i: number) => ({ pk: 'TEST#ITEM-LIMIT', sk: `HOLD#${i}` });
+    const shard = (i: number) => dueKey(deadline, key(i)).duePk;
+    const second = Array.from({ length: 200 }, (_, i) => i + 1).find((i) => shard(i) === shard(0)) as number;
+    for (const i of [0, second])
+      await documentClient(cloud).send(
+        new PutCommand({
+          TableName: cloud.tables.RecordsTable as string,
+          Item: {
+            ...key(i),
+            kind: 'item',
+            tenantId: 't-item-limit',
+            category: 'legal-hold',
+            occurredAt: releasedAt.toISOString(),
+            deadline: deadline.toISOString(),
+            ...dueKey(deadline, key(i)),
+          },
+        }),
+      );
+    // A page of one under a limit of one: the page's only entry reaches the limit, and no later
+    // take is refused for it.
+    const run = (await runSweep(sweepStores(cloud), sweepAt, {
+      limits: { maxItems: 1, pageSize: 1 },
+    })) as SweepRun;
+    expect(run).toMatchObject({ status: 'stopped', stoppedBy: 'item-limit', backlog: 1 });
+    expect(Object.values(run.deleted).reduce((a, b) => a + b, 0)).toBe(1);
+  });
+});
