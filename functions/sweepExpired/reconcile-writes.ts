@@ -53,13 +53,13 @@ function merge(into: BucketsPending, later: BucketsPending): void {
   into.removals = into.removals.filter((k) => !keys.has(keyId(k))).concat(later.removals);
 }
 
-/** A batch being applied: the job's pending writes it is, and whether it has landed. */
+/** A batch being applied (one that lands leaves at once): the job's pending writes it is, and whether it was refused. */
 interface Flight {
   entries: Pending[];
   writes: number;
   keys: Set<string>;
   done: Promise<void>;
-  state: 'flying' | 'landed' | 'refused';
+  refused: boolean;
 }
 
 const keysOf = (p: Pending) =>
@@ -120,15 +120,18 @@ export class PendingWrites {
     return list;
   }
 
+  /** The job's pending writes not yet started: those after the batches in flight (or refused). */
+  #unstarted(): Pending[] {
+    return pendingOf(this.job).slice(this.#flights.reduce((n, f) => n + f.entries.length, 0));
+  }
+
   /** The batch gathering behind those in flight, if any. */
   #gathering(): Pending | undefined {
-    const list = pendingOf(this.job);
-    const flying = this.#flights.reduce((n, f) => n + f.entries.length, 0);
-    return list.length > flying ? list.at(-1) : undefined;
+    return this.#unstarted().at(-1);
   }
 
   #inFlight(): number {
-    return this.#flights.reduce((n, f) => n + (f.state === 'flying' ? f.writes : 0), 0);
+    return this.#flights.reduce((n, f) => n + (f.refused ? 0 : f.writes), 0);
   }
 
   /**
@@ -141,9 +144,7 @@ export class PendingWrites {
    */
   async #launch({ keepLast }: { keepLast: boolean }): Promise<boolean> {
     await this.#refused();
-    const list = pendingOf(this.job);
-    const flying = this.#flights.reduce((n, f) => n + f.entries.length, 0);
-    const entries = list.slice(flying, keepLast ? -1 : undefined);
+    const entries = this.#unstarted().slice(0, keepLast ? -1 : undefined);
     if (entries.length === 0) return false;
     const keys = new Set(entries.flatMap(keysOf));
     const inOrder = entries.some((p) => p.kind !== 'buckets');
@@ -155,16 +156,15 @@ export class PendingWrites {
       entries,
       writes: entries.reduce((n, p) => n + size(p), 0),
       keys,
-      state: 'flying',
+      refused: false,
       done: Promise.resolve(),
     };
     flight.done = (async () => {
       try {
         for (const pending of entries) await apply(pending, this.stores);
-        flight.state = 'landed';
         this.#drop(flight);
       } catch (error) {
-        flight.state = 'refused';
+        flight.refused = true;
         throw error;
       }
     })();
@@ -177,7 +177,7 @@ export class PendingWrites {
 
   /** Fails as the first refused batch did, if one was. */
   async #refused(): Promise<void> {
-    const refused = this.#flights.find((f) => f.state === 'refused');
+    const refused = this.#flights.find((f) => f.refused);
     if (refused) await refused.done;
   }
 

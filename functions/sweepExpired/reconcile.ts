@@ -67,7 +67,7 @@ export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOut
   // None yet; or an earlier one to this version that another policy followed (a rollback), or that
   // a newer deploy cut short: this deploy brings the data under the version again.
   if (!job || job.status === 'completed' || job.status === 'superseded')
-    job = await open(inForce, deps, now, job);
+    job = await open(inForce, jobs, deps, now, job);
   if (!(await deps.state.lease(job, now, new Date(now.getTime() + deps.remainingMs()))))
     return { status: 'busy' };
   try {
@@ -81,16 +81,16 @@ export async function reconcilePolicy(deps: ReconcileDeps): Promise<ReconcileOut
   }
 }
 
-/** Opens the job: the changes from every policy stored data may be under, planned. */
+/** Opens the job: the changes from every policy stored data may be under (given the jobs stored), planned. */
 async function open(
   inForce: PolicyInForce,
+  jobs: readonly ReconciliationJob[],
   deps: ReconcileDeps,
   now: Date,
   replacing?: ReconciliationJob,
 ): Promise<ReconciliationJob> {
-  const [, jobs, tenants] = await Promise.all([
+  const [, tenants] = await Promise.all([
     deps.state.putDeclarations(POLICY_VERSION, storedForm()),
-    deps.state.jobs(),
     deps.tenants.countTenants(),
   ]);
   // A reconciliation a newer deploy (or this one again) cut short may have left items under its own policy.
@@ -157,30 +157,20 @@ const lateWritersEnded = (job: ReconciliationJob, deps: ReconcileDeps, now = dep
 
 /** One pass over every owner, from the checkpoint. */
 async function walk(job: ReconciliationJob, deps: ReconcileDeps): Promise<'done' | 'continue'> {
+  const ctx = { cutoff: sweepCutoff(deps.now()) };
   const writes = new PendingWrites(job, deps);
+  const ahead = new ReadAhead(job.changes, ctx, deps);
   try {
-    const result = await walkOwners(job, deps, writes);
+    const result = await walkFrom(job, deps, writes, ahead, ctx);
+    job.readUnits += await ahead.drop();
     await writes.drain();
     await deps.state.save(job);
     return result;
   } catch (error) {
+    job.readUnits += await ahead.drop();
     // No batch goes on being applied once the run has ended (and its lease is let go).
     await writes.settle();
     throw error;
-  }
-}
-
-async function walkOwners(
-  job: ReconciliationJob,
-  deps: ReconcileDeps,
-  writes: PendingWrites,
-): Promise<'done' | 'continue'> {
-  const ctx = { cutoff: sweepCutoff(deps.now()) };
-  const ahead = new ReadAhead(job.changes, ctx, deps);
-  try {
-    return await walkFrom(job, deps, writes, ahead, ctx);
-  } finally {
-    job.readUnits += await ahead.drop();
   }
 }
 

@@ -109,7 +109,7 @@ async function writeAll(
     let batch = requests.slice(i, i + 25);
     sends.push(
       slots(async () => {
-        for (let attempt = 0; batch.length > 0 && !failed; attempt++) {
+        for (let attempt = 0; batch.length > 0; attempt++) {
           if (attempt > 0) await backoff(attempt, 2000);
           if (failed) break;
           try {
