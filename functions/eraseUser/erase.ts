@@ -3,6 +3,7 @@ import { heldBy, isHeld } from '#shared/holds';
 import { finishExports, refOf } from '#shared/jobs/exports';
 import { finishPending, handOver, walkPass } from '#shared/jobs/walk';
 import { type ErasureRequest, PoisonMessage, subjectOf } from '#shared/messages';
+import { LeaseLost } from '#store/jobs';
 import { erasureReceiptKey, statsPartition, userStatKey } from '#store/keys';
 import type {
   ErasureJob,
@@ -43,9 +44,10 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
   const tenant = await deps.tenants.get(request.tenantId);
   if (!tenant)
     throw new PoisonMessage(`erasure request for tenant ${request.tenantId}, which does not exist`);
-  let job = await deps.jobs.job(request.tenantId, request.erasureId);
-  if (!job) {
-    job = {
+  const job =
+    (await deps.jobs.job(request.tenantId, request.erasureId)) ??
+    // The request delivered twice at once: the first to record its job wins, the other leases that one.
+    (await deps.jobs.create({
       tenantId: request.tenantId,
       erasureId: request.erasureId,
       subject: subjectOf(request.tenantId, request.userId),
@@ -53,13 +55,26 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
       requestedAt: request.requestedAt,
       erased: {},
       checkpoint: { pass: 1 },
-    };
-    await deps.jobs.save(job);
-  }
+    }));
   if (job.status === 'completed') return 'already-completed';
   const now = deps.now();
   if (!(await deps.jobs.lease(job, now, new Date(now.getTime() + deps.remainingMs())))) return 'busy';
-  const current = job;
+  try {
+    return await carryOut(job, request, now, deps);
+  } catch (error) {
+    // This run outlived its lease and another has taken the job over: it stops, writing nothing more.
+    if (error instanceof LeaseLost) return 'busy';
+    throw error;
+  }
+}
+
+/** Erases in order (records, exports, the user's state), then completes; throws `LeaseLost` once another run holds the job. */
+async function carryOut(
+  current: ErasureJob,
+  request: ErasureRequest,
+  now: Date,
+  deps: EraseDeps,
+): Promise<'completed' | 'continue'> {
   const save = () => deps.jobs.save(current);
   const walk = { data: deps.data, save, remainingMs: deps.remainingMs };
   current.checkpoint ??= { pass: 1 };
@@ -126,6 +141,8 @@ export async function eraseUser(request: ErasureRequest, deps: EraseDeps): Promi
 }
 
 async function complete(job: ErasureJob, deps: EraseDeps): Promise<void> {
+  // Saved first: a run that lost its lease stops here (LeaseLost) and writes no receipt over another's.
+  await deps.jobs.save(job);
   const completedAt = deps.now().toISOString();
   const receiptKey = erasureReceiptKey(job.tenantId, job.erasureId);
   await deps.objects.putReceipt(

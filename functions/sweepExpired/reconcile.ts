@@ -1,12 +1,7 @@
 import { oldestKeptRecordTime, POLICY_VERSION, ruleChanges, storedForm, sweepCutoff } from '#policy/index';
+import { LeaseLost } from '#store/jobs';
 import { reconciliationReceiptKey } from '#store/keys';
-import {
-  type ChangeCounts,
-  LeaseLost,
-  type PlannedChange,
-  type PolicyInForce,
-  type ReconciliationJob,
-} from '#store/policy-state';
+import type { ChangeCounts, PlannedChange, PolicyInForce, ReconciliationJob } from '#store/policy-state';
 import { READ_AHEAD, ReadAhead } from './reconcile-ahead.ts';
 import { addCounts, BUCKET_WORK, decideCounted, OPS_OWNER, zero } from './reconcile-owners.ts';
 import { planOf } from './reconcile-plan.ts';

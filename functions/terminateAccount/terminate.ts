@@ -13,6 +13,7 @@ import { allModulesTerminated, openTermination } from '#shared/jobs/open-termina
 import { finishPending, handOver, SAFETY_MS, walkPass } from '#shared/jobs/walk';
 import { PoisonMessage, type TerminationHook } from '#shared/messages';
 import { pool } from '#shared/pool';
+import { LeaseLost } from '#store/jobs';
 import { terminationReceiptKey } from '#store/keys';
 import type {
   ArchiveGroup,
@@ -74,7 +75,23 @@ export async function terminate(hook: TerminationHook, deps: TerminateDeps): Pro
     await deps.retryLater?.(BUSY_RETRY_SECONDS);
     return 'busy';
   }
+  try {
+    return await carryOut(job, tenant.modules, now, deps);
+  } catch (error) {
+    // This run outlived its lease and another has taken the job over: it stops, writing nothing more.
+    if (!(error instanceof LeaseLost)) throw error;
+    await deps.retryLater?.(BUSY_RETRY_SECONDS);
+    return 'busy';
+  }
+}
 
+/** Walks both passes, removes the exports, completes; throws `LeaseLost` once another run holds the job. */
+async function carryOut(
+  job: TerminationJob,
+  modules: ModuleId[],
+  now: Date,
+  deps: TerminateDeps,
+): Promise<'completed' | 'continue'> {
   const save = () => deps.jobs.save(job);
   const walk = { data: deps.data, save, remainingMs: deps.remainingMs };
   const terminatedAt = new Date(job.requestedAt);
@@ -83,9 +100,9 @@ export async function terminate(hook: TerminationHook, deps: TerminateDeps): Pro
   job.checkpoint ??= { pass: 1 };
   await finishPending(job, walk);
 
-  const partitions = await deps.data.partitions(hook.tenantId, hook.module);
+  const partitions = await deps.data.partitions(job.tenantId, job.module);
   // Read once per invocation: a hold placed meanwhile is seen by the next delivery, released by a re-run.
-  const held = heldBy(await deps.holds.list(hook.tenantId, now));
+  const held = heldBy(await deps.holds.list(job.tenantId, now));
   const act = (items: Item[], partition: Partition) => actOn(items, partition, job, terminatedAt, held, deps);
   while (job.checkpoint.pass <= 2) {
     if (job.checkpoint.pass === 2) {
@@ -109,7 +126,7 @@ export async function terminate(hook: TerminationHook, deps: TerminateDeps): Pro
   if (job.checkpoint.pass === 3) {
     // After the second pass: every export worker that could have started before the termination
     // has finished by then (their timeout is within lateWriterMs), and later ones do not start.
-    const decided = moduleExports(await deps.exports.list(hook.tenantId), job.module, held);
+    const decided = moduleExports(await deps.exports.list(job.tenantId), job.module, held);
     // Added to what an earlier run removed (a re-run after a hold's release decides again).
     job.counts['log-export'] = {
       deleted: (job.counts['log-export']?.deleted ?? 0) + decided.remove.length,
@@ -122,11 +139,13 @@ export async function terminate(hook: TerminationHook, deps: TerminateDeps): Pro
     await save();
   }
   await finishExports(job, deps.exportFiles, save);
-  await complete(job, tenant.modules, deps);
+  await complete(job, modules, deps);
   return 'completed';
 }
 
 async function complete(job: TerminationJob, modules: ModuleId[], deps: TerminateDeps): Promise<void> {
+  // Saved first: a run that lost its lease stops here (LeaseLost) and writes no receipt over another's.
+  await deps.jobs.save(job);
   const completedAt = deps.now().toISOString();
   const receiptKey = terminationReceiptKey(job.tenantId, job.module, job.requestedAt);
   await deps.objects.putReceipt(

@@ -23,8 +23,19 @@ const strip = <T>(item: Stored): T => {
   return rest as T;
 };
 
+/** A run's lease on a job was taken by another run (its own had run out): it must stop and write nothing more. */
+export class LeaseLost extends Error {
+  constructor(what: string) {
+    super(`another run holds the lease on ${what}`);
+    this.name = 'LeaseLost';
+  }
+}
+
 /** Jobs kept beside their tenant in the tenants table, with the two things every job needs: a lease and saving. */
 class JobTable<J extends { leaseUntil?: string }> {
+  /** The lease each job object took through `lease`: its saves write only while its item still holds it. */
+  readonly #held = new WeakMap<J, string>();
+
   constructor(
     protected readonly db: DynamoDBDocumentClient,
     protected readonly table: string,
@@ -54,12 +65,54 @@ class JobTable<J extends { leaseUntil?: string }> {
     return jobs;
   }
 
-  lease(job: J, now: Date, until: Date): Promise<boolean> {
-    return takeLease(this.db, this.table, this.keyOf(job), job, now, until);
+  async lease(job: J, now: Date, until: Date): Promise<boolean> {
+    const taken = await takeLease(this.db, this.table, this.keyOf(job), job, now, until);
+    if (taken) this.#held.set(job, job.leaseUntil as string);
+    return taken;
   }
 
+  /**
+   * Saves a job. A job leased through `lease` is saved only while its item still holds that lease,
+   * the save that gives it back (`leaseUntil` removed) included: once another run has taken the job
+   * over, this throws `LeaseLost` and writes nothing.
+   */
   async save(job: J): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...this.keyOf(job), ...job } }));
+    const held = this.#held.get(job);
+    const key = this.keyOf(job);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, ...job },
+          ...(held
+            ? { ConditionExpression: 'leaseUntil = :held', ExpressionAttributeValues: { ':held': held } }
+            : {}),
+        }),
+      );
+    } catch (error) {
+      if (held && isConditionFailure(error)) throw new LeaseLost(`the job ${key.sk} of tenant ${key.pk}`);
+      throw error;
+    }
+    if (held && job.leaseUntil !== held) this.#held.delete(job);
+  }
+
+  /** Records a new job unless one with its key exists; returns the job that stands. */
+  async create(job: J): Promise<J> {
+    const key = this.keyOf(job);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, ...job },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return job;
+    } catch (error) {
+      const winner = isConditionFailure(error) ? await this.get(key) : undefined;
+      if (winner) return winner;
+      throw error;
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './conditions.ts';
-import { takeLease } from './jobs.ts';
+import { LeaseLost, takeLease } from './jobs.ts';
 import {
   type ItemKey,
   POLICY_PK,
@@ -99,14 +99,6 @@ export interface PolicyState {
   release(job: ReconciliationJob): Promise<boolean>;
   jobs(): Promise<ReconciliationJob[]>;
   remove(job: ReconciliationJob): Promise<void>;
-}
-
-/** A run's lease on a reconciliation was taken by another run (its own had run out): it must stop. */
-export class LeaseLost extends Error {
-  constructor(version: string) {
-    super(`another run holds the lease on the reconciliation to ${version}`);
-    this.name = 'LeaseLost';
-  }
 }
 
 type Stored = Record<string, unknown>;
@@ -216,7 +208,7 @@ export class DynamoPolicyState implements PolicyState {
   }
 
   async save(job: ReconciliationJob): Promise<void> {
-    if (!(await this.#put(job, job.leaseUntil))) throw new LeaseLost(job.to);
+    if (!(await this.#put(job, job.leaseUntil))) throw new LeaseLost(`the reconciliation to ${job.to}`);
   }
 
   async release(job: ReconciliationJob): Promise<boolean> {

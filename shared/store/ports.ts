@@ -252,6 +252,7 @@ export interface TerminationJobs {
   jobs(tenantId: string): Promise<TerminationJob[]>;
   /** Takes the job's lease until `until` unless another run holds it; false when one does. */
   lease(job: TerminationJob, now: Date, until: Date): Promise<boolean>;
+  /** Saves a job; one leased by `lease` only while its item holds that lease, else `LeaseLost` and nothing written. */
   save(job: TerminationJob): Promise<void>;
 }
 
@@ -260,7 +261,10 @@ export interface ErasureJobs {
   job(tenantId: string, erasureId: string): Promise<ErasureJob | undefined>;
   jobs(tenantId: string): Promise<ErasureJob[]>;
   lease(job: ErasureJob, now: Date, until: Date): Promise<boolean>;
+  /** Saves a job; one leased by `lease` only while its item holds that lease, else `LeaseLost` and nothing written. */
   save(job: ErasureJob): Promise<void>;
+  /** Records a new job unless one for its request exists (a request delivered twice at once); returns the one that stands. */
+  create(job: ErasureJob): Promise<ErasureJob>;
 }
 
 // ---- legal holds -----------------------------------------------------------------------------

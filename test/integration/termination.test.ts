@@ -280,6 +280,54 @@ describe('termination', () => {
     expect(await bucketListing(cloud, `receipts/${tenant.id}/`)).toHaveLength(1);
   });
 
+  /** The tenant data store, with the first page read held until `resume` is called. */
+  function stallingData() {
+    const stall = { paused: false, resume: () => {} };
+    const gate = new Promise<void>((done) => {
+      stall.resume = done;
+    });
+    const data = new Proxy(deps.data, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        if (name !== 'page') return value.bind(target);
+        return async (...args: unknown[]) => {
+          if (!stall.paused) {
+            stall.paused = true;
+            await gate;
+          }
+          return value.apply(target, args);
+        };
+      },
+    });
+    const paused = async () => {
+      for (let waited = 0; !stall.paused && waited < 5000; waited += 10)
+        await new Promise((done) => setTimeout(done, 10));
+      return stall.paused;
+    };
+    return { data, paused, resume: () => stall.resume() };
+  }
+  /** An hour ago: a run that believes it is then takes a lease that has run out by now. */
+  const anHourAgo = () => new Date(Date.now() - 3_600_000);
+
+  it('stops a run that outlived its lease once another run has taken the job over, leaving that run’s job and receipt as they are', async () => {
+    const tenant = await leavingTenant(['ciam']);
+    const stall = stallingData();
+    // Leased for a minute from an hour ago, it stalls at its first read; a run now takes the job over.
+    const first = run(tenant.id, 'ciam', tenant.requestedAt, { data: stall.data, now: anHourAgo });
+    expect(await stall.paused()).toBe(true);
+    expect(await run(tenant.id, 'ciam', tenant.requestedAt)).toBe('completed');
+    const job = await deps.jobs.job(tenant.id, 'ciam');
+    const receipts = await bucketListing(cloud, `receipts/${tenant.id}/`);
+    const items = await itemsOf(tenant.id);
+    expect(job).toMatchObject({ status: 'completed' });
+    stall.resume();
+    expect(await first).toBe('busy');
+    expect(await deps.jobs.job(tenant.id, 'ciam')).toEqual(job);
+    expect(await bucketListing(cloud, `receipts/${tenant.id}/`)).toEqual(receipts);
+    expect(await itemsOf(tenant.id)).toEqual(items);
+  });
+
   it('removes a record that a capture in flight writes after the cleanup passed it', async () => {
     const tenant = await leavingTenant(['ciam']);
     let injected = false;
@@ -401,5 +449,84 @@ describe('termination', () => {
       erasedRecords: { 'user-operation-log': 3 },
     });
     expect(JSON.stringify(receipt)).not.toContain('erase-me');
+  });
+
+  /** A tenant with one user's records, and that user's erasure requested: the hook a consumer gets. */
+  async function erasureOf(userId: string) {
+    const tenant = await createTenant(api, { modules: ['ciam'], openedAt: ago(3) });
+    await capture(api, tenant.apiKey, {
+      events: [
+        validRecord('user.registered', { userId, occurredAt: ago(2) }),
+        validRecord('user.login', { userId, occurredAt: ago(1) }),
+        validRecord('user.login', { userId: 'someone-else', occurredAt: ago(1) }),
+      ],
+    });
+    const requested = await api.erasureApi({
+      method: 'POST',
+      route: '/v1/users/{userId}/erasure',
+      pathParameters: { userId },
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    });
+    expect(requested.status).toBe(202);
+    const hook = {
+      kind: 'erasure' as const,
+      erasureId: requested.body.erasureId as string,
+      tenantId: tenant.id,
+      userId,
+      requestedAt: requested.body.requestedAt as string,
+    };
+    return { tenant, hook, receipt: requested.body.receipt as string };
+  }
+
+  it('stops an erasure run that outlived its lease once another run has taken it over, leaving that run’s job and receipt as they are', async () => {
+    const { eraseUser } = await import('../../functions/eraseUser/erase.ts');
+    const { tenant, hook, receipt } = await erasureOf('erase-me');
+    const stall = stallingData();
+    const first = eraseUser(hook, eraseDeps(cloud, { data: stall.data, now: anHourAgo }));
+    expect(await stall.paused()).toBe(true);
+    expect(await eraseUser(hook, eraseDeps(cloud))).toBe('completed');
+    const erasures = eraseDeps(cloud).jobs;
+    const job = await erasures.job(tenant.id, hook.erasureId);
+    const receipts = await bucketListing(cloud, receipt);
+    expect(receipts.map((o) => JSON.parse(o.body).erasedRecords)).toEqual([{ 'user-operation-log': 2 }]);
+    stall.resume();
+    expect(await first).toBe('busy');
+    expect(await erasures.job(tenant.id, hook.erasureId)).toEqual(job);
+    expect(await bucketListing(cloud, receipt)).toEqual(receipts);
+  });
+
+  it('runs an erasure once when its request arrives twice at the same time', async () => {
+    const { eraseUser } = await import('../../functions/eraseUser/erase.ts');
+    const { tenant, hook, receipt } = await erasureOf('twice');
+    // Both deliveries look for the job before either records it: both find none, one records it.
+    const jobs = eraseDeps(cloud).jobs;
+    let looking = 0;
+    let bothLooked = () => {};
+    const barrier = new Promise<void>((done) => {
+      bothLooked = done;
+    });
+    const racing = new Proxy(jobs, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        if (name !== 'job') return value.bind(target);
+        return async (...args: unknown[]) => {
+          const found = await value.apply(target, args);
+          if (++looking === 2) bothLooked();
+          if (looking <= 2) await barrier;
+          return found;
+        };
+      },
+    });
+    const outcomes = await Promise.all([
+      eraseUser(hook, eraseDeps(cloud, { jobs: racing })),
+      eraseUser(hook, eraseDeps(cloud, { jobs: racing })),
+    ]);
+    expect(looking).toBeGreaterThanOrEqual(2);
+    expect(outcomes.sort()).toEqual(['busy', 'completed']);
+    expect(await eraseUser(hook, eraseDeps(cloud))).toBe('already-completed');
+    const receipts = (await bucketListing(cloud, receipt)).map((o) => JSON.parse(o.body).erasedRecords);
+    expect(receipts).toEqual([{ 'user-operation-log': 2 }]);
+    expect((await itemsOf(tenant.id)).join('\n')).not.toContain('"twice"');
   });
 });
