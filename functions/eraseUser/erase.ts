@@ -1,6 +1,7 @@
 import { POLICY_VERSION } from '#policy/index';
-import { heldBy, isHeld } from '#shared/holds';
+import { heldBy, isHeld, releasedSince } from '#shared/holds';
 import { finishExports, refOf } from '#shared/jobs/exports';
+import { heldByErasure, reopenErasure } from '#shared/jobs/reopen';
 import { finishPending, handOver, walkPass } from '#shared/jobs/walk';
 import { type ErasureRequest, PoisonMessage, subjectOf } from '#shared/messages';
 import { LeaseLost } from '#store/jobs';
@@ -133,16 +134,26 @@ async function carryOut(
     current.pending = [userStatKey(request.tenantId, request.userId)];
     await save();
     await finishPending(current, walk);
+  } else {
+    // Kept with the user's place in the recent-user lists, counted so that a release erases them.
+    current.held = { ...current.held, 'statistical-data': 1 };
   }
-  if (current.held && Object.keys(current.held).length > 0) current.heldUserId = request.userId;
+  if (heldByErasure(current).length > 0) current.heldUserId = request.userId;
   else delete current.heldUserId;
+  // Saved before the holds are read again: a release after that read finds what was held counted
+  // here and re-opens the job, taking this run's lease (it stops at the save of its completion).
+  await save();
+  if (releasedSince(heldByErasure(current), await deps.holds.list(request.tenantId, deps.now()))) {
+    // A hold released while this run was under way: what it kept for that hold is erased now.
+    reopenErasure(current);
+    await handOver(current, save);
+    return 'continue';
+  }
   await complete(current, deps);
   return 'completed';
 }
 
 async function complete(job: ErasureJob, deps: EraseDeps): Promise<void> {
-  // Saved first: a run that lost its lease stops here (LeaseLost) and writes no receipt over another's.
-  await deps.jobs.save(job);
   const completedAt = deps.now().toISOString();
   const receiptKey = erasureReceiptKey(job.tenantId, job.erasureId);
   await deps.objects.putReceipt(
@@ -158,7 +169,9 @@ async function complete(job: ErasureJob, deps: EraseDeps): Promise<void> {
       completedAt,
       erasedRecords: job.erased,
       ...(job.held ? { heldByLegalHold: job.held } : {}),
-      erasedAlso: ['statistical-data (per-user state, recent-user lists)'],
+      ...(job.held?.['statistical-data']
+        ? {}
+        : { erasedAlso: ['statistical-data (per-user state, recent-user lists)'] }),
       keptByDesign: {
         'admin-action-log': 'names cloud accounts, not end users; kept to its own deadline from each record',
       },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { categoriesOf } from '#policy/index';
 import { InvalidInput, NotFound } from '#shared/errors';
+import { heldByTermination, reopenErasure, reopenTermination } from '#shared/jobs/reopen';
 import type { ErasureRequest, TerminationHook } from '#shared/messages';
 import { issuesOf } from '#shared/validation';
 import type { ErasureJobs, Hold, HoldStore, MessageQueue, Tenant, TerminationJobs } from '#store/ports';
@@ -86,13 +87,12 @@ export async function releaseHold(
 /** Re-opens the terminations and erasures a hold kept from finishing, and sends them again. */
 async function resumeHeldWork(tenantId: string, deps: HoldDeps): Promise<void> {
   const hooks: TerminationHook[] = [];
+  // A run still under way loses its lease: it stops at its next save, and the hook sent here
+  // walks again with the holds as they stand now.
   for (const job of await deps.terminations.jobs(tenantId)) {
-    if (!Object.values(job.counts).some((c) => (c.held ?? 0) > 0)) continue;
-    for (const counts of Object.values(job.counts)) {
-      counts.kept = 0; // recounted by the re-run; deletions and archives done stay counted
-      delete counts.held;
-    }
-    Object.assign(job, { status: 'running', checkpoint: { pass: 1 } });
+    if (heldByTermination(job).length === 0) continue;
+    reopenTermination(job);
+    delete job.leaseUntil;
     await deps.terminations.save(job);
     hooks.push({ tenantId, module: job.module, requestedAt: job.requestedAt });
   }
@@ -100,8 +100,8 @@ async function resumeHeldWork(tenantId: string, deps: HoldDeps): Promise<void> {
   for (const job of await deps.erasures.jobs(tenantId)) {
     if (!job.heldUserId) continue;
     const userId = job.heldUserId;
-    delete job.held;
-    Object.assign(job, { status: 'running', checkpoint: { pass: 1 } });
+    reopenErasure(job);
+    delete job.leaseUntil;
     await deps.erasures.save(job);
     requests.push({
       kind: 'erasure',

@@ -7,9 +7,10 @@ import {
   retentionDeadline,
   terminationActionFor,
 } from '#policy/index';
-import { type Held, heldBy, isHeld } from '#shared/holds';
+import { type Held, heldBy, isHeld, releasedSince } from '#shared/holds';
 import { finishExports, refOf } from '#shared/jobs/exports';
 import { allModulesTerminated, openTermination } from '#shared/jobs/open-termination';
+import { heldByTermination, reopenTermination } from '#shared/jobs/reopen';
 import { finishPending, handOver, SAFETY_MS, walkPass } from '#shared/jobs/walk';
 import { PoisonMessage, type TerminationHook } from '#shared/messages';
 import { pool } from '#shared/pool';
@@ -139,13 +140,21 @@ async function carryOut(
     await save();
   }
   await finishExports(job, deps.exportFiles, save);
+  // Saved before the holds are read again: a release after that read finds what was held counted
+  // here and re-opens the job, taking this run's lease (it stops at the save of its completion).
+  await save();
+  if (releasedSince(heldByTermination(job), await deps.holds.list(job.tenantId, deps.now()))) {
+    // A hold released while this run was under way: what it kept for that hold is walked again.
+    reopenTermination(job);
+    await handOver(job, save);
+    await deps.retryLater?.(0);
+    return 'continue';
+  }
   await complete(job, modules, deps);
   return 'completed';
 }
 
 async function complete(job: TerminationJob, modules: ModuleId[], deps: TerminateDeps): Promise<void> {
-  // Saved first: a run that lost its lease stops here (LeaseLost) and writes no receipt over another's.
-  await deps.jobs.save(job);
   const completedAt = deps.now().toISOString();
   const receiptKey = terminationReceiptKey(job.tenantId, job.module, job.requestedAt);
   await deps.objects.putReceipt(

@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, sweepEveryMinutes } from '#policy/index';
+import { userStatKey } from '#store/keys';
 import type { SweepRun } from '#store/sweeps';
 import {
   type Api,
@@ -14,7 +15,12 @@ import {
 } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
+import { stallAt } from '#test/stall';
+import { aggregationDeps, eraseDeps, terminateDeps } from '#test/stores';
 import { recordsListing, runSweep, storeHistory, sweepStores } from '#test/sweep';
+import { aggregateTenantDay } from '../../functions/aggregateTenantDay/aggregate.ts';
+import { eraseUser } from '../../functions/eraseUser/erase.ts';
+import { terminate } from '../../functions/terminateAccount/terminate.ts';
 
 const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
 const MINUTE = 60_000;
@@ -169,6 +175,160 @@ describe('legal holds', () => {
     expect((await receipt()).categories['user-operation-log']).toMatchObject({ deleted: 1 });
     expect((await receipt()).categories['user-operation-log'].held).toBeUndefined();
   }, 60_000);
+
+  /** A tenant with three sign-ins (two users), a hold on its operation logs, and (when `leaving`) its termination requested. */
+  async function heldTenant({ leaving }: { leaving: boolean }) {
+    const tenant = await createTenant(api, { modules: ['ciam'] });
+    const events = [
+      validRecord('user.login', { userId: 'held-user' }),
+      validRecord('user.login', { userId: 'held-user' }),
+      validRecord('user.login', { userId: 'other' }),
+    ];
+    expect((await capture(api, tenant.apiKey, { events })).status).toBe(202);
+    const placed = await holds(tenant.id, 'POST', {
+      categories: ['user-operation-log'],
+      reason: 'case 12',
+      placedBy: 'ops',
+    });
+    expect(placed.status).toBe(201);
+    const requested = leaving
+      ? await api.tenantsApi({
+          method: 'POST',
+          route: '/v1/tenants/{id}/termination',
+          pathParameters: { id: tenant.id },
+          headers: operator,
+          body: { modules: ['ciam'] },
+        })
+      : undefined;
+    if (requested) expect(requested.status).toBe(202);
+    const hook = {
+      tenantId: tenant.id,
+      module: 'ciam' as const,
+      requestedAt: requested?.body.modules[0].requestedAt as string,
+    };
+    const operationLogs = async () =>
+      (await recordsListing(cloud)).filter(
+        (i) => i.tenantId === tenant.id && i.category === 'user-operation-log',
+      );
+    const release = async () =>
+      expect((await holds(tenant.id, 'DELETE', { releasedBy: 'ops' }, placed.body.holdId)).status).toBe(200);
+    const receipt = async () =>
+      (await bucketListing(cloud, `receipts/${tenant.id}/ciam-`)).map((o) => JSON.parse(o.body))[0];
+    return { tenant, hook, operationLogs, release, receipt };
+  }
+
+  it('walks a termination again when the hold it read is released while it runs, and keeps nothing for it', async () => {
+    const { hook, operationLogs, release, receipt } = await heldTenant({ leaving: true });
+    const deps = terminateDeps(cloud);
+    // The run reads the holds (one stands), then stalls at its first read of the tenant's data.
+    const stall = stallAt(deps.data, 'page');
+    const first = terminate(hook, { ...deps, data: stall.store });
+    expect(await stall.paused()).toBe(true);
+    await release();
+    stall.resume();
+    // It finds the release before it completes, and hands the job to a walk with the holds as they stand.
+    expect(await first).toBe('continue');
+    expect(await terminate(hook, deps)).toBe('completed');
+    expect(await operationLogs()).toEqual([]);
+    expect((await receipt()).categories['user-operation-log']).toEqual(
+      expect.objectContaining({ deleted: 3, kept: 0 }),
+    );
+    expect((await receipt()).categories['user-operation-log'].held).toBeUndefined();
+  });
+
+  it('stops a termination that is completing when the hold it kept data for is released, and walks again', async () => {
+    const { hook, operationLogs, release, receipt } = await heldTenant({ leaving: true });
+    const deps = terminateDeps(cloud);
+    // The run has read the holds again (still standing) and stalls at its receipt.
+    const stall = stallAt(deps.objects, 'putReceipt');
+    const first = terminate(hook, { ...deps, objects: stall.store });
+    expect(await stall.paused()).toBe(true);
+    // The release finds the job with what it held counted, re-opens it and takes the run's lease.
+    await release();
+    stall.resume();
+    expect(await first).toBe('busy');
+    expect(await terminate(hook, deps)).toBe('completed');
+    expect(await operationLogs()).toEqual([]);
+    expect((await receipt()).categories['user-operation-log'].held).toBeUndefined();
+  });
+
+  it('erases again what a hold kept when the hold is released while the erasure runs', async () => {
+    const { tenant, operationLogs, release } = await heldTenant({ leaving: false });
+    const requested = await api.erasureApi({
+      method: 'POST',
+      route: '/v1/users/{userId}/erasure',
+      pathParameters: { userId: 'held-user' },
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    });
+    expect(requested.status).toBe(202);
+    const request = {
+      kind: 'erasure' as const,
+      erasureId: requested.body.erasureId as string,
+      tenantId: tenant.id,
+      userId: 'held-user',
+      requestedAt: requested.body.requestedAt as string,
+    };
+    const deps = eraseDeps(cloud);
+    const stall = stallAt(deps.data, 'page');
+    const first = eraseUser(request, { ...deps, data: stall.store });
+    expect(await stall.paused()).toBe(true);
+    await release();
+    stall.resume();
+    expect(await first).toBe('continue');
+    expect(await eraseUser(request, deps)).toBe('completed');
+    expect((await operationLogs()).map((i) => i.data)).toEqual([
+      expect.objectContaining({ userId: 'other' }),
+    ]);
+    const [receipt] = (await bucketListing(cloud, requested.body.receipt)).map((o) => JSON.parse(o.body));
+    expect(receipt.erasedRecords).toEqual({ 'user-operation-log': 2 });
+    expect(receipt.heldByLegalHold).toBeUndefined();
+  });
+
+  it('keeps a user’s statistics state under a hold on statistics, says so instead of claiming it erased, and erases it on release', async () => {
+    const tenant = await createTenant(api, {
+      modules: ['ciam'],
+      openedAt: new Date(Date.now() - 3 * DAY_MS).toISOString(),
+    });
+    const day = new Date(Date.now() - DAY_MS).toISOString().slice(0, 10);
+    const events = [
+      validRecord('user.login', { userId: 'counted', occurredAt: `${day}T10:00:00.000Z` }),
+      validRecord('user.login', { userId: 'other', occurredAt: `${day}T11:00:00.000Z` }),
+    ];
+    expect((await capture(api, tenant.apiKey, { events })).status).toBe(202);
+    await aggregateTenantDay(tenant.id, day, aggregationDeps(cloud));
+    const state = async () => {
+      const key = userStatKey(tenant.id, 'counted');
+      return (await recordsListing(cloud)).filter((i) => i.pk === key.pk && i.sk === key.sk);
+    };
+    expect(await state()).toHaveLength(1);
+    const placed = await holds(tenant.id, 'POST', {
+      categories: ['statistical-data'],
+      reason: 'audit 3',
+      placedBy: 'ops',
+    });
+    expect(placed.status).toBe(201);
+    const erasure = await api.erasureApi({
+      method: 'POST',
+      route: '/v1/users/{userId}/erasure',
+      pathParameters: { userId: 'counted' },
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    });
+    await drain('ErasureQueue', await loadEraseUser());
+    const receipt = async () =>
+      (await bucketListing(cloud, erasure.body.receipt)).map((o) => JSON.parse(o.body))[0];
+    expect(await receipt()).toMatchObject({
+      erasedRecords: { 'user-operation-log': 1 },
+      heldByLegalHold: { 'statistical-data': 1 },
+    });
+    expect(await receipt()).not.toHaveProperty('erasedAlso');
+    expect(await state()).toHaveLength(1);
+
+    await holds(tenant.id, 'DELETE', { releasedBy: 'ops' }, placed.body.holdId);
+    await drain('ErasureQueue', await loadEraseUser());
+    expect(await state()).toEqual([]);
+    expect(await receipt()).toMatchObject({ erasedAlso: [expect.stringContaining('statistical-data')] });
+    expect(await receipt()).not.toHaveProperty('heldByLegalHold');
+  });
 
   it.each([
     [{ reason: 'x', placedBy: 'ops', categories: ['no-such-category'] }, '/categories/0'],

@@ -12,6 +12,7 @@ import {
 } from '#test/functions';
 import { type IsolatedCloud, isolatedCloud } from '#test/local-cloud';
 import { validRecord } from '#test/records';
+import { stallAt } from '#test/stall';
 import { aggregationDeps, eraseDeps, terminateDeps } from '#test/stores';
 import { terminate } from '../../functions/terminateAccount/terminate.ts';
 
@@ -280,41 +281,14 @@ describe('termination', () => {
     expect(await bucketListing(cloud, `receipts/${tenant.id}/`)).toHaveLength(1);
   });
 
-  /** The tenant data store, with the first page read held until `resume` is called. */
-  function stallingData() {
-    const stall = { paused: false, resume: () => {} };
-    const gate = new Promise<void>((done) => {
-      stall.resume = done;
-    });
-    const data = new Proxy(deps.data, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        if (name !== 'page') return value.bind(target);
-        return async (...args: unknown[]) => {
-          if (!stall.paused) {
-            stall.paused = true;
-            await gate;
-          }
-          return value.apply(target, args);
-        };
-      },
-    });
-    const paused = async () => {
-      for (let waited = 0; !stall.paused && waited < 5000; waited += 10)
-        await new Promise((done) => setTimeout(done, 10));
-      return stall.paused;
-    };
-    return { data, paused, resume: () => stall.resume() };
-  }
   /** An hour ago: a run that believes it is then takes a lease that has run out by now. */
   const anHourAgo = () => new Date(Date.now() - 3_600_000);
 
   it('stops a run that outlived its lease once another run has taken the job over, leaving that run’s job and receipt as they are', async () => {
     const tenant = await leavingTenant(['ciam']);
-    const stall = stallingData();
+    const stall = stallAt(deps.data, 'page');
     // Leased for a minute from an hour ago, it stalls at its first read; a run now takes the job over.
-    const first = run(tenant.id, 'ciam', tenant.requestedAt, { data: stall.data, now: anHourAgo });
+    const first = run(tenant.id, 'ciam', tenant.requestedAt, { data: stall.store, now: anHourAgo });
     expect(await stall.paused()).toBe(true);
     expect(await run(tenant.id, 'ciam', tenant.requestedAt)).toBe('completed');
     const job = await deps.jobs.job(tenant.id, 'ciam');
@@ -481,8 +455,8 @@ describe('termination', () => {
   it('stops an erasure run that outlived its lease once another run has taken it over, leaving that run’s job and receipt as they are', async () => {
     const { eraseUser } = await import('../../functions/eraseUser/erase.ts');
     const { tenant, hook, receipt } = await erasureOf('erase-me');
-    const stall = stallingData();
-    const first = eraseUser(hook, eraseDeps(cloud, { data: stall.data, now: anHourAgo }));
+    const stall = stallAt(eraseDeps(cloud).data, 'page');
+    const first = eraseUser(hook, eraseDeps(cloud, { data: stall.store, now: anHourAgo }));
     expect(await stall.paused()).toBe(true);
     expect(await eraseUser(hook, eraseDeps(cloud))).toBe('completed');
     const erasures = eraseDeps(cloud).jobs;
