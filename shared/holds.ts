@@ -14,12 +14,11 @@ export function heldBy(holds: readonly Hold[]): Held {
 export const isHeld = (held: Held, category: string) => held === 'all' || held.has(category);
 
 /**
- * Whether a hold was released since a run left the data of `categories` because holds covered it:
- * true once one of them is no longer held. A log export is kept while a hold covers what it copies,
- * which its count does not say, so it counts as released only once no hold stands at all.
+ * Whether a hold was released since a run left the records of `categories` because holds covered
+ * them: true once one of them is no longer held. Log exports are kept for what they copy, which
+ * their count does not name: the run decides them again (functions/exportLogs/removal.ts).
  */
 export function releasedSince(categories: readonly string[], holds: readonly Hold[]): boolean {
   const held = heldBy(holds);
-  const none = held !== 'all' && held.size === 0;
-  return categories.some((category) => (category === 'log-export' ? none : !isHeld(held, category)));
+  return categories.some((category) => category !== 'log-export' && !isHeld(held, category));
 }

@@ -143,7 +143,14 @@ async function carryOut(
   // Saved before the holds are read again: a release after that read finds what was held counted
   // here and re-opens the job, taking this run's lease (it stops at the save of its completion).
   await save();
-  if (releasedSince(heldByErasure(current), await deps.holds.list(request.tenantId, deps.now()))) {
+  const holdsNow = await deps.holds.list(request.tenantId, deps.now());
+  const exportsHeld = current.held?.['log-export'] ?? 0;
+  const released =
+    releasedSince(heldByErasure(current), holdsNow) ||
+    (exportsHeld > 0 &&
+      userExports(await deps.exports.list(request.tenantId), current.subject, heldBy(holdsNow)).held <
+        exportsHeld);
+  if (released) {
     // A hold released while this run was under way: what it kept for that hold is erased now.
     reopenErasure(current);
     await handOver(current, save);
@@ -154,6 +161,9 @@ async function carryOut(
 }
 
 async function complete(job: ErasureJob, deps: EraseDeps): Promise<void> {
+  // Saved (lease checked) right before the receipt: a run whose job was re-opened or taken over
+  // stops here and writes no receipt over the one of the run that completes it.
+  await deps.jobs.save(job);
   const completedAt = deps.now().toISOString();
   const receiptKey = erasureReceiptKey(job.tenantId, job.erasureId);
   await deps.objects.putReceipt(

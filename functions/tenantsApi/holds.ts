@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { categoriesOf } from '#policy/index';
 import { InvalidInput, NotFound } from '#shared/errors';
-import { heldByTermination, reopenErasure, reopenTermination } from '#shared/jobs/reopen';
+import { heldByTermination } from '#shared/jobs/reopen';
 import type { ErasureRequest, TerminationHook } from '#shared/messages';
 import { issuesOf } from '#shared/validation';
 import type { ErasureJobs, Hold, HoldStore, MessageQueue, Tenant, TerminationJobs } from '#store/ports';
@@ -91,18 +91,14 @@ async function resumeHeldWork(tenantId: string, deps: HoldDeps): Promise<void> {
   // walks again with the holds as they stand now.
   for (const job of await deps.terminations.jobs(tenantId)) {
     if (heldByTermination(job).length === 0) continue;
-    reopenTermination(job);
-    delete job.leaseUntil;
-    await deps.terminations.save(job);
+    await deps.terminations.reopen(job);
     hooks.push({ tenantId, module: job.module, requestedAt: job.requestedAt });
   }
   const requests: ErasureRequest[] = [];
   for (const job of await deps.erasures.jobs(tenantId)) {
     if (!job.heldUserId) continue;
     const userId = job.heldUserId;
-    reopenErasure(job);
-    delete job.leaseUntil;
-    await deps.erasures.save(job);
+    await deps.erasures.reopen(job);
     requests.push({
       kind: 'erasure',
       erasureId: job.erasureId,

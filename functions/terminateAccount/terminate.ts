@@ -143,7 +143,13 @@ async function carryOut(
   // Saved before the holds are read again: a release after that read finds what was held counted
   // here and re-opens the job, taking this run's lease (it stops at the save of its completion).
   await save();
-  if (releasedSince(heldByTermination(job), await deps.holds.list(job.tenantId, deps.now()))) {
+  const holdsNow = await deps.holds.list(job.tenantId, deps.now());
+  const exportsHeld = job.counts['log-export']?.held ?? 0;
+  const released =
+    releasedSince(heldByTermination(job), holdsNow) ||
+    (exportsHeld > 0 &&
+      moduleExports(await deps.exports.list(job.tenantId), job.module, heldBy(holdsNow)).held < exportsHeld);
+  if (released) {
     // A hold released while this run was under way: what it kept for that hold is walked again.
     reopenTermination(job);
     await handOver(job, save);
@@ -155,6 +161,9 @@ async function carryOut(
 }
 
 async function complete(job: TerminationJob, modules: ModuleId[], deps: TerminateDeps): Promise<void> {
+  // Saved (lease checked) right before the receipt: a run whose job was re-opened or taken over
+  // stops here and writes no receipt over the one of the run that completes it.
+  await deps.jobs.save(job);
   const completedAt = deps.now().toISOString();
   const receiptKey = terminationReceiptKey(job.tenantId, job.module, job.requestedAt);
   await deps.objects.putReceipt(

@@ -39,7 +39,7 @@ class JobTable<J extends { leaseUntil?: string }> {
   constructor(
     protected readonly db: DynamoDBDocumentClient,
     protected readonly table: string,
-    private readonly keyOf: (job: J) => ItemKey,
+    protected readonly keyOf: (job: J) => ItemKey,
     private readonly prefix: string,
   ) {}
 
@@ -126,6 +126,32 @@ export class DynamoTerminationJobs extends JobTable<TerminationJob> implements T
     return this.get(terminationJobKey(tenantId, module));
   }
 
+  /**
+   * Re-opens a job a hold kept from finishing at its first pass (kept counts zeroed, held counts
+   * gone) and takes its lease away, so a run still under way stops at its next save. One update of
+   * those fields only: what such a run saved meanwhile (pending deletes, what it deleted) stays.
+   */
+  async reopen(job: TerminationJob): Promise<void> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const sets = ['#status = :running', 'checkpoint = :first'];
+    const removes = ['leaseUntil'];
+    for (const [i, category] of Object.keys(job.counts).entries()) {
+      names[`#c${i}`] = category;
+      sets.push(`counts.#c${i}.kept = :zero`);
+      removes.push(`counts.#c${i}.held`);
+    }
+    await reopenItem(
+      this.db,
+      this.table,
+      this.keyOf(job),
+      `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+      names,
+      {
+        ':zero': 0,
+      },
+    );
+  }
+
   async open(job: TerminationJob, tenantStatus: TenantStatus): Promise<TerminationJob> {
     const existing = await this.job(job.tenantId, job.module);
     if (existing) return existing;
@@ -173,6 +199,40 @@ export class DynamoErasureJobs extends JobTable<ErasureJob> implements ErasureJo
   job(tenantId: string, erasureId: string): Promise<ErasureJob | undefined> {
     return this.get(erasureJobKey(tenantId, erasureId));
   }
+
+  /** Re-opens a job a hold kept from finishing at its first pass (held counts gone), taking its lease away. */
+  async reopen(job: ErasureJob): Promise<void> {
+    await reopenItem(
+      this.db,
+      this.table,
+      this.keyOf(job),
+      'SET #status = :running, checkpoint = :first REMOVE leaseUntil, held',
+      {
+        '#status': 'status',
+      },
+    );
+  }
+}
+
+/** One update of a job item that exists: running again from its first pass. */
+async function reopenItem(
+  db: DynamoDBDocumentClient,
+  table: string,
+  key: ItemKey,
+  update: string,
+  names: Record<string, string>,
+  values: Record<string, unknown> = {},
+): Promise<void> {
+  await db.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: key,
+      UpdateExpression: update,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':running': 'running', ':first': { pass: 1 }, ...values },
+    }),
+  );
 }
 
 /**

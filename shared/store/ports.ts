@@ -254,6 +254,8 @@ export interface TerminationJobs {
   lease(job: TerminationJob, now: Date, until: Date): Promise<boolean>;
   /** Saves a job; one leased by `lease` only while its item holds that lease, else `LeaseLost` and nothing written. */
   save(job: TerminationJob): Promise<void>;
+  /** Re-opens a job a hold kept from finishing at its first pass, taking its lease away (one update: what a run saved meanwhile stays). */
+  reopen(job: TerminationJob): Promise<void>;
 }
 
 /** Erasure jobs beside their tenant. */
@@ -265,6 +267,8 @@ export interface ErasureJobs {
   save(job: ErasureJob): Promise<void>;
   /** Records a new job unless one for its request exists (a request delivered twice at once); returns the one that stands. */
   create(job: ErasureJob): Promise<ErasureJob>;
+  /** Re-opens a job a hold kept from finishing at its first pass, taking its lease away. */
+  reopen(job: ErasureJob): Promise<void>;
 }
 
 // ---- legal holds -----------------------------------------------------------------------------
