@@ -79,38 +79,37 @@ class JobTable<J extends { leaseUntil?: string }> {
   async save(job: J): Promise<void> {
     const held = this.#held.get(job);
     const key = this.keyOf(job);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...key, ...job },
-          ...(held
-            ? { ConditionExpression: 'leaseUntil = :held', ExpressionAttributeValues: { ':held': held } }
-            : {}),
-        }),
-      );
-    } catch (error) {
-      if (held && isConditionFailure(error)) throw new LeaseLost(`the job ${key.sk} of tenant ${key.pk}`);
-      throw error;
-    }
+    const condition = held ? { if: 'leaseUntil = :held', values: { ':held': held } } : undefined;
+    if (!(await this.#put(job, condition))) throw new LeaseLost(`the job ${key.sk} of tenant ${key.pk}`);
     if (held && job.leaseUntil !== held) this.#held.delete(job);
   }
 
   /** Records a new job unless one with its key exists; returns the job that stands. */
   async create(job: J): Promise<J> {
-    const key = this.keyOf(job);
+    if (await this.#put(job, { if: 'attribute_not_exists(pk)' })) return job;
+    const winner = await this.get(this.keyOf(job));
+    if (!winner) throw new Error(`the job ${this.keyOf(job).sk} was refused and is not stored`);
+    return winner;
+  }
+
+  /** Puts the job's item (under `condition`, if given); false when the condition does not hold. */
+  async #put(job: J, condition?: { if: string; values?: Record<string, unknown> }): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...key, ...job },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { ...this.keyOf(job), ...job },
+          ...(condition
+            ? {
+                ConditionExpression: condition.if,
+                ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+              }
+            : {}),
         }),
       );
-      return job;
+      return true;
     } catch (error) {
-      const winner = isConditionFailure(error) ? await this.get(key) : undefined;
-      if (winner) return winner;
+      if (condition && isConditionFailure(error)) return false;
       throw error;
     }
   }
