@@ -1,7 +1,7 @@
 import { POLICY_VERSION } from '#policy/index';
-import { heldBy, isHeld, releasedSince } from '#shared/holds';
+import { heldBy, isHeld } from '#shared/holds';
 import { finishExports, refOf } from '#shared/jobs/exports';
-import { heldByErasure, reopenErasure } from '#shared/jobs/reopen';
+import { heldByErasure, heldNoLonger } from '#shared/jobs/reopen';
 import { finishPending, handOver, walkPass } from '#shared/jobs/walk';
 import { type ErasureRequest, PoisonMessage, subjectOf } from '#shared/messages';
 import { LeaseLost } from '#store/jobs';
@@ -143,17 +143,15 @@ async function carryOut(
   // Saved before the holds are read again: a release after that read finds what was held counted
   // here and re-opens the job, taking this run's lease (it stops at the save of its completion).
   await save();
-  const holdsNow = await deps.holds.list(request.tenantId, deps.now());
-  const exportsHeld = current.held?.['log-export'] ?? 0;
-  const released =
-    releasedSince(heldByErasure(current), holdsNow) ||
-    (exportsHeld > 0 &&
-      userExports(await deps.exports.list(request.tenantId), current.subject, heldBy(holdsNow)).held <
-        exportsHeld);
+  const released = await heldNoLonger(
+    heldByErasure(current),
+    current.held?.['log-export'] ?? 0,
+    await deps.holds.list(request.tenantId, deps.now()),
+    async (held) => userExports(await deps.exports.list(request.tenantId), current.subject, held).held,
+  );
   if (released) {
     // A hold released while this run was under way: what it kept for that hold is erased now.
-    reopenErasure(current);
-    await handOver(current, save);
+    await deps.jobs.reopen(current);
     return 'continue';
   }
   await complete(current, deps);

@@ -7,10 +7,10 @@ import {
   retentionDeadline,
   terminationActionFor,
 } from '#policy/index';
-import { type Held, heldBy, isHeld, releasedSince } from '#shared/holds';
+import { type Held, heldBy, isHeld } from '#shared/holds';
 import { finishExports, refOf } from '#shared/jobs/exports';
 import { allModulesTerminated, openTermination } from '#shared/jobs/open-termination';
-import { heldByTermination, reopenTermination } from '#shared/jobs/reopen';
+import { heldByTermination, heldNoLonger } from '#shared/jobs/reopen';
 import { finishPending, handOver, SAFETY_MS, walkPass } from '#shared/jobs/walk';
 import { PoisonMessage, type TerminationHook } from '#shared/messages';
 import { pool } from '#shared/pool';
@@ -143,16 +143,15 @@ async function carryOut(
   // Saved before the holds are read again: a release after that read finds what was held counted
   // here and re-opens the job, taking this run's lease (it stops at the save of its completion).
   await save();
-  const holdsNow = await deps.holds.list(job.tenantId, deps.now());
-  const exportsHeld = job.counts['log-export']?.held ?? 0;
-  const released =
-    releasedSince(heldByTermination(job), holdsNow) ||
-    (exportsHeld > 0 &&
-      moduleExports(await deps.exports.list(job.tenantId), job.module, heldBy(holdsNow)).held < exportsHeld);
+  const released = await heldNoLonger(
+    heldByTermination(job),
+    job.counts['log-export']?.held ?? 0,
+    await deps.holds.list(job.tenantId, deps.now()),
+    async (held) => moduleExports(await deps.exports.list(job.tenantId), job.module, held).held,
+  );
   if (released) {
     // A hold released while this run was under way: what it kept for that hold is walked again.
-    reopenTermination(job);
-    await handOver(job, save);
+    await deps.jobs.reopen(job);
     await deps.retryLater?.(0);
     return 'continue';
   }

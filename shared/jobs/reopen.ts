@@ -1,8 +1,9 @@
-import type { ErasureJob, TerminationJob } from '#store/ports';
+import { type Held, heldBy, releasedSince } from '#shared/holds';
+import type { ErasureJob, Hold, TerminationJob } from '#store/ports';
 
 // A termination or erasure that a legal hold kept from finishing is walked again from its first
-// pass once the hold is released: on the release itself, or by the run that finds the release
-// when it is about to complete. Deletions and archives already done stay counted.
+// pass once the hold is released: on the release itself (the jobs store's `reopen`), or by the run
+// that finds the release when it is about to complete. Deletions and archives done stay counted.
 
 /** The categories a termination left because a hold covered them. */
 export const heldByTermination = (job: TerminationJob): string[] =>
@@ -16,17 +17,17 @@ export const heldByErasure = (job: ErasureJob): string[] =>
     .filter(([, count]) => count > 0)
     .map(([category]) => category);
 
-/** Re-opens a termination at its first pass: what it kept is counted again by the walk. */
-export function reopenTermination(job: TerminationJob): void {
-  for (const counts of Object.values(job.counts)) {
-    counts.kept = 0;
-    delete counts.held;
-  }
-  Object.assign(job, { status: 'running', checkpoint: { pass: 1 } });
-}
-
-/** Re-opens an erasure at its first pass. */
-export function reopenErasure(job: ErasureJob): void {
-  delete job.held;
-  Object.assign(job, { status: 'running', checkpoint: { pass: 1 } });
+/**
+ * Whether a hold was released since a run left data for holds: a category of records it left is
+ * no longer held, or fewer of the `exportsKept` log exports it kept would be kept now
+ * (`exportsKeptNow` decides them again against the holds standing now).
+ */
+export async function heldNoLonger(
+  left: readonly string[],
+  exportsKept: number,
+  holds: readonly Hold[],
+  exportsKeptNow: (held: Held) => Promise<number>,
+): Promise<boolean> {
+  if (releasedSince(left, holds)) return true;
+  return exportsKept > 0 && (await exportsKeptNow(heldBy(holds))) < exportsKept;
 }

@@ -472,23 +472,32 @@ describe('termination', () => {
   it('runs an erasure once when its request arrives twice at the same time', async () => {
     const { eraseUser } = await import('../../functions/eraseUser/erase.ts');
     const { tenant, hook, receipt } = await erasureOf('twice');
-    // Both deliveries look for the job before either records it: both find none, one records it.
+    // Both deliveries look for the job before either records it, and the later one records its job
+    // only once the earlier has taken the lease: its record must not replace the leased job.
     const jobs = eraseDeps(cloud).jobs;
     let looking = 0;
+    let writes = 0;
     let bothLooked = () => {};
+    let leased = () => {};
     const barrier = new Promise<void>((done) => {
       bothLooked = done;
+    });
+    const firstLease = new Promise<void>((done) => {
+      leased = done;
     });
     const racing = new Proxy(jobs, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver);
         if (typeof value !== 'function') return value;
-        if (name !== 'job') return value.bind(target);
         return async (...args: unknown[]) => {
-          const found = await value.apply(target, args);
-          if (++looking === 2) bothLooked();
-          if (looking <= 2) await barrier;
-          return found;
+          if (name === 'create' || name === 'save') if (++writes === 2) await firstLease;
+          const result = await value.apply(target, args);
+          if (name === 'lease' && result) leased();
+          if (name === 'job') {
+            if (++looking === 2) bothLooked();
+            if (looking <= 2) await barrier;
+          }
+          return result;
         };
       },
     });
@@ -497,6 +506,7 @@ describe('termination', () => {
       eraseUser(hook, eraseDeps(cloud, { jobs: racing })),
     ]);
     expect(looking).toBeGreaterThanOrEqual(2);
+    expect(writes).toBeGreaterThanOrEqual(2);
     expect(outcomes.sort()).toEqual(['busy', 'completed']);
     expect(await eraseUser(hook, eraseDeps(cloud))).toBe('already-completed');
     const receipts = (await bucketListing(cloud, receipt)).map((o) => JSON.parse(o.body).erasedRecords);
